@@ -1,0 +1,78 @@
+//! Where a handle's packets come from: nowhere (a dead handle), a savefile, or a live
+//! interface. Every source hands out packets the same way, as a header plus a slice that
+//! borrows the source's own buffer (a file reader's block, a ring frame): no copy.
+
+use crate::bpf::Program;
+use crate::error::{Error, Result};
+use crate::handle::LoopSignals;
+
+/// A delivered packet's header, at the handle's timestamp precision.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PacketHeader {
+    /// Seconds since the epoch.
+    pub ts_sec: i64,
+    /// Microseconds or nanoseconds within the second, by the handle's precision.
+    pub ts_frac: u32,
+    /// Bytes captured (the length of the data slice).
+    pub caplen: u32,
+    /// Bytes on the wire.
+    pub len: u32,
+}
+
+/// The outcome of asking a source for its next packet.
+#[derive(Debug)]
+pub enum Poll<'a> {
+    /// A packet that passed the filter; the slice lives until the next call on the source.
+    Packet(PacketHeader, &'a [u8]),
+    /// Nothing more is ready now (live: the timeout expired, the handle is non-blocking, or
+    /// `may_block` was false and nothing was ready). Never returned by files.
+    Idle,
+    /// No packet will ever come again (end of a savefile).
+    Eof,
+}
+
+/// Where packets come from.
+pub enum Source {
+    /// `pcap_open_dead`: a handle for compiling filters and writing files, with no packets.
+    Dead,
+}
+
+impl Source {
+    /// The next packet that passes `filter`.
+    ///
+    /// `may_block` says whether a live source may wait for one (up to its timeout); the first
+    /// packet of a `pcap_dispatch` may block, the following ones only drain what is ready.
+    /// A source checks `signals` while it waits, so `pcap_breakloop` ends a wait.
+    pub fn next_packet(
+        &mut self,
+        _may_block: bool,
+        _filter: Option<&Program>,
+        _signals: &LoopSignals,
+    ) -> Result<Poll<'_>> {
+        match self {
+            Source::Dead => Err(Error::new(
+                "Packets aren't available from a pcap_open_dead pcap_t",
+            )),
+        }
+    }
+}
+
+/// The kinds of source, whose loop semantics differ in libpcap.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceKind {
+    /// Every read fails; a pending break is not even looked at.
+    Dead,
+    /// Reads end at EOF; a break after some packets is reported by the next call.
+    File,
+    /// Reads end at a timeout; a break is reported at once.
+    Live,
+}
+
+impl Source {
+    /// Which loop semantics apply.
+    pub fn kind(&self) -> SourceKind {
+        match self {
+            Source::Dead => SourceKind::Dead,
+        }
+    }
+}
