@@ -11,6 +11,7 @@
 pub mod bpf;
 pub mod error;
 pub mod ffi;
+pub mod filter;
 pub mod handle;
 pub mod names;
 pub mod source;
