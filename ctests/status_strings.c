@@ -39,6 +39,8 @@ int main(void)
     const char *k = pcap_statustostr(PCAP_ERROR_BREAK);
     printf("known after unknown: \"%s\", different pointer %d, unknown buffer still \"%s\"\n", k,
            k != a, a);
+    const char *d = pcap_datalink_val_to_description_or_dlt(77);
+    printf("separate from the DLT buffer: %d, status text still \"%s\"\n", d != a, a);
     pthread_t t;
     void *from_thread = NULL;
     pthread_create(&t, NULL, in_thread, NULL);

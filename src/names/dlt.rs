@@ -181,6 +181,128 @@ link_types! {
     ATSC_ALP = 289, "ATSC Link-Layer Protocol packets";
 }
 
+// The other `DLT_` constants of libpcap 1.10.3's pcap/dlt.h (values as a Linux build sees
+// them). libpcap has no table entry of their own for these: `pcap_datalink_val_to_name` gives
+// NULL for the values below that no table entry shares, and `pcap_datalink_name_to_val`
+// refuses all these names (measured).
+
+/// `DLT_EN3MB`.
+pub const EN3MB: i32 = 2;
+/// `DLT_AX25`.
+pub const AX25: i32 = 3;
+/// `DLT_PRONET`.
+pub const PRONET: i32 = 4;
+/// `DLT_CHAOS`.
+pub const CHAOS: i32 = 5;
+/// `DLT_REDBACK_SMARTEDGE`.
+pub const REDBACK_SMARTEDGE: i32 = 32;
+/// `DLT_CHDLC`: another header name for [`C_HDLC`].
+pub const CHDLC: i32 = C_HDLC;
+/// `DLT_MATCHING_MIN`: another header name for [`C_HDLC`].
+pub const MATCHING_MIN: i32 = C_HDLC;
+/// `DLT_HDLC`.
+pub const HDLC: i32 = 112;
+/// `DLT_ECONET`.
+pub const ECONET: i32 = 115;
+/// `DLT_IPFILTER`.
+pub const IPFILTER: i32 = 116;
+/// `DLT_CISCO_IOS`.
+pub const CISCO_IOS: i32 = 118;
+/// `DLT_AIRONET_HEADER`.
+pub const AIRONET_HEADER: i32 = 120;
+/// `DLT_HHDLC`.
+pub const HHDLC: i32 = 121;
+/// `DLT_RIO`.
+pub const RIO: i32 = 124;
+/// `DLT_PCI_EXP`.
+pub const PCI_EXP: i32 = 125;
+/// `DLT_AURORA`.
+pub const AURORA: i32 = 126;
+/// `DLT_TZSP`.
+pub const TZSP: i32 = 128;
+/// `DLT_IBM_SP`.
+pub const IBM_SP: i32 = 145;
+/// `DLT_IBM_SN`.
+pub const IBM_SN: i32 = 146;
+/// `DLT_USER0`.
+pub const USER0: i32 = 147;
+/// `DLT_USER1`.
+pub const USER1: i32 = 148;
+/// `DLT_USER2`.
+pub const USER2: i32 = 149;
+/// `DLT_USER3`.
+pub const USER3: i32 = 150;
+/// `DLT_USER4`.
+pub const USER4: i32 = 151;
+/// `DLT_USER5`.
+pub const USER5: i32 = 152;
+/// `DLT_USER6`.
+pub const USER6: i32 = 153;
+/// `DLT_USER7`.
+pub const USER7: i32 = 154;
+/// `DLT_USER8`.
+pub const USER8: i32 = 155;
+/// `DLT_USER9`.
+pub const USER9: i32 = 156;
+/// `DLT_USER10`.
+pub const USER10: i32 = 157;
+/// `DLT_USER11`.
+pub const USER11: i32 = 158;
+/// `DLT_USER12`.
+pub const USER12: i32 = 159;
+/// `DLT_USER13`.
+pub const USER13: i32 = 160;
+/// `DLT_USER14`.
+pub const USER14: i32 = 161;
+/// `DLT_USER15`.
+pub const USER15: i32 = 162;
+/// `DLT_LINUX_PPP_WITHDIRECTION`: another header name for [`PPP_PPPD`].
+pub const LINUX_PPP_WITHDIRECTION: i32 = PPP_PPPD;
+/// `DLT_PPP_WITH_DIRECTION`: another header name for [`PPP_PPPD`].
+pub const PPP_WITH_DIRECTION: i32 = PPP_PPPD;
+/// `DLT_GCOM_T1E1`.
+pub const GCOM_T1E1: i32 = 172;
+/// `DLT_GCOM_SERIAL`.
+pub const GCOM_SERIAL: i32 = 173;
+/// `DLT_USB`: another header name for [`USB_FREEBSD`].
+pub const USB: i32 = USB_FREEBSD;
+/// `DLT_IEEE802_15_4_WITHFCS`: another header name for [`IEEE802_15_4`].
+pub const IEEE802_15_4_WITHFCS: i32 = IEEE802_15_4;
+/// `DLT_LAPD`.
+pub const LAPD: i32 = 203;
+/// `DLT_PPP_WITH_DIR`.
+pub const PPP_WITH_DIR: i32 = 204;
+/// `DLT_C_HDLC_WITH_DIR`.
+pub const C_HDLC_WITH_DIR: i32 = 205;
+/// `DLT_FRELAY_WITH_DIR`.
+pub const FRELAY_WITH_DIR: i32 = 206;
+/// `DLT_LAPB_WITH_DIR`.
+pub const LAPB_WITH_DIR: i32 = 207;
+/// `DLT_FLEXRAY`.
+pub const FLEXRAY: i32 = 210;
+/// `DLT_MOST`.
+pub const MOST: i32 = 211;
+/// `DLT_LIN`.
+pub const LIN: i32 = 212;
+/// `DLT_X2E_SERIAL`.
+pub const X2E_SERIAL: i32 = 213;
+/// `DLT_X2E_XORAYA`.
+pub const X2E_XORAYA: i32 = 214;
+/// `DLT_GSMTAP_UM`.
+pub const GSMTAP_UM: i32 = 217;
+/// `DLT_GSMTAP_ABIS`.
+pub const GSMTAP_ABIS: i32 = 218;
+/// `DLT_WIRESHARK_UPPER_PDU`.
+pub const WIRESHARK_UPPER_PDU: i32 = 252;
+/// `DLT_LORATAP`.
+pub const LORATAP: i32 = 270;
+/// `DLT_SERCOS_MONITOR`.
+pub const SERCOS_MONITOR: i32 = 277;
+/// `DLT_MATCHING_MAX`: another header name for [`ATSC_ALP`].
+pub const MATCHING_MAX: i32 = ATSC_ALP;
+/// `DLT_CLASS_NETBSD_RAWAF`.
+pub const CLASS_NETBSD_RAWAF: i32 = 0x02240000;
+
 /// The link type with this value, if libpcap names it.
 pub fn by_value(value: i32) -> Option<&'static LinkType> {
     TABLE
@@ -255,6 +377,8 @@ mod tests {
         assert!(by_name("EN10MB ").is_none());
         assert!(by_name("").is_none());
         assert!(by_value(2).is_none() && by_value(-1).is_none() && by_value(290).is_none());
+        assert!(by_value(USER0).is_none() && by_name("USER0").is_none());
+        assert!(by_name("CHDLC").is_none() && by_value(CHDLC).is_some());
     }
 
     #[test]
