@@ -34,7 +34,7 @@ impl Pcap {
         }
         let activated = Live::activate(&self.config, self.precision, &self.signals)?;
         self.linktype = activated.linktype;
-        self.linktype_ext = activated.linktype;
+        self.linktype_ext = 0;
         self.snaplen = activated.snaplen;
         self.source = Source::Live(Box::new(activated.live));
         self.activated = true;
@@ -47,33 +47,6 @@ impl Pcap {
             result.0 = status::WARNING_TSTAMP_TYPE_NOTSUP;
         }
         Ok(result)
-    }
-
-    /// The link types `pcap_list_datalinks` offers: the interface's for live handles, the
-    /// handle's own otherwise.
-    pub fn datalink_list(&self) -> Result<Vec<i32>> {
-        self.check_activated()?;
-        Ok(match &self.source {
-            Source::Live(live) => live.datalinks().to_vec(),
-            _ => vec![self.linktype],
-        })
-    }
-
-    /// `pcap_set_datalink`.
-    pub fn set_datalink(&mut self, linktype: i32) -> Result<()> {
-        let ok = match self.live() {
-            Some(live) => live.set_datalink(linktype),
-            None => linktype == self.linktype,
-        };
-        if !ok {
-            return Err(Error::new(format!(
-                "{} is not one of the DLTs supported by this device",
-                crate::capture::linux::linktype::short_name(linktype)
-            )));
-        }
-        self.linktype = linktype;
-        self.linktype_ext = linktype;
-        Ok(())
     }
 
     /// `pcap_setdirection` (0: in and out, 1: in, 2: out).

@@ -5,8 +5,8 @@
 use std::ffi::{c_char, c_int, c_uint, c_void};
 use std::ptr;
 
-use super::{boundary, cstr, pcap_stat, with_errbuf, with_pcap, with_pcap_status, PcapT};
-use crate::error::{status, Error, Result};
+use super::{cstr, pcap_stat, with_errbuf, with_pcap, with_pcap_status, PcapT};
+use crate::error::{status, Error};
 use crate::handle::{Pcap, Precision};
 
 /// libpcap's text for the statuses `pcap_open_live` spells out.
@@ -287,103 +287,6 @@ pub unsafe extern "C" fn pcap_setdirection(p: *mut PcapT, direction: c_int) -> c
             Ok(0)
         })
     }
-}
-
-/// `pcap_set_datalink`: one of the link types `pcap_list_datalinks` offers.
-///
-/// # Safety
-/// `p` is NULL or a live `pcap_t`.
-#[no_mangle]
-pub unsafe extern "C" fn pcap_set_datalink(p: *mut PcapT, dlt: c_int) -> c_int {
-    // SAFETY: forwarded from the caller.
-    unsafe {
-        with_pcap(p, status::ERROR, |h| {
-            h.core().set_datalink(dlt)?;
-            Ok(0)
-        })
-    }
-}
-
-/// Copies `values` into a malloc'ed array for C (freed by `free`, as libpcap's are).
-fn malloc_array(values: &[c_int]) -> Result<*mut c_int> {
-    // SAFETY: malloc of at least one element; checked for NULL below.
-    let array = unsafe { libc::malloc(values.len().max(1) * size_of::<c_int>()) }.cast::<c_int>();
-    if array.is_null() {
-        return Err(Error::new("malloc: Cannot allocate memory"));
-    }
-    // SAFETY: array has room for values.len() ints and does not overlap values.
-    unsafe { ptr::copy_nonoverlapping(values.as_ptr(), array, values.len()) };
-    Ok(array)
-}
-
-/// `pcap_list_datalinks`: the link types the handle can deliver, in a malloc'ed array.
-///
-/// # Safety
-/// `p` is NULL or a live `pcap_t`; `dlt_buffer` is NULL or writable.
-#[no_mangle]
-pub unsafe extern "C" fn pcap_list_datalinks(p: *mut PcapT, dlt_buffer: *mut *mut c_int) -> c_int {
-    // SAFETY: forwarded from the caller.
-    unsafe {
-        with_pcap_status(p, |h| {
-            let list = h.core().datalink_list()?;
-            let array = malloc_array(&list)?;
-            if dlt_buffer.is_null() {
-                libc::free(array.cast());
-            } else {
-                *dlt_buffer = array;
-            }
-            Ok(list.len() as c_int)
-        })
-    }
-}
-
-/// `pcap_free_datalinks`.
-///
-/// # Safety
-/// `dlt_list` is NULL or from `pcap_list_datalinks`.
-#[no_mangle]
-pub unsafe extern "C" fn pcap_free_datalinks(dlt_list: *mut c_int) {
-    // SAFETY: the array came from malloc (or is NULL).
-    boundary((), || unsafe { libc::free(dlt_list.cast()) })
-}
-
-/// `pcap_list_tstamp_types`: the timestamp types `pcap_set_tstamp_type` accepts without a
-/// warning (host only), also before activation.
-///
-/// # Safety
-/// `p` is NULL or a live `pcap_t`; `types` is NULL or writable.
-#[no_mangle]
-pub unsafe extern "C" fn pcap_list_tstamp_types(p: *mut PcapT, types: *mut *mut c_int) -> c_int {
-    // SAFETY: forwarded from the caller.
-    unsafe {
-        with_pcap_status(p, |h| {
-            let core = h.core();
-            let live = !core.activated || matches!(core.source, crate::source::Source::Live(_));
-            if !live {
-                if !types.is_null() {
-                    *types = ptr::null_mut();
-                }
-                return Ok(0);
-            }
-            let array = malloc_array(&[0])?;
-            if types.is_null() {
-                libc::free(array.cast());
-            } else {
-                *types = array;
-            }
-            Ok(1)
-        })
-    }
-}
-
-/// `pcap_free_tstamp_types`.
-///
-/// # Safety
-/// `tstamp_types` is NULL or from `pcap_list_tstamp_types`.
-#[no_mangle]
-pub unsafe extern "C" fn pcap_free_tstamp_types(tstamp_types: *mut c_int) {
-    // SAFETY: the array came from malloc (or is NULL).
-    boundary((), || unsafe { libc::free(tstamp_types.cast()) })
 }
 
 /// `pcap_setnonblock`: before activation the choice is kept for `pcap_activate`.

@@ -65,6 +65,7 @@ pub struct Live {
     choices: Vec<i32>,
     timeout_ms: i32,
     nonblock: bool,
+    buffer_size: u32,
     /// Accumulated kernel counters (it resets its own on each read).
     received: u32,
     dropped: u32,
@@ -226,6 +227,7 @@ impl Live {
             device: device.map(str::to_string),
             choices: mapping.choices,
             timeout_ms: config.timeout_ms,
+            buffer_size: buffer,
             nonblock: config.nonblock || config.timeout_ms < 0,
             received: 0,
             dropped: 0,
@@ -252,6 +254,11 @@ impl Live {
         }
         self.shaper.linktype = linktype;
         true
+    }
+
+    /// The ring size asked for (`pcap_bufsize`).
+    pub fn buffer_size(&self) -> u32 {
+        self.buffer_size
     }
 
     pub fn set_direction(&mut self, direction: Direction) {
