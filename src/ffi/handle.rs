@@ -1,6 +1,5 @@
 //! Creating, inspecting and closing handles; error text and version strings.
 
-use std::cell::UnsafeCell;
 use std::ffi::{c_char, c_int, c_uint};
 use std::io::Write;
 use std::ptr;
@@ -74,22 +73,15 @@ pub unsafe extern "C" fn pcap_perror(p: *mut PcapT, prefix: *const c_char) {
     }
 }
 
-thread_local! {
-    /// `pcap_strerror`'s result: valid until the thread's next call, like strerror's.
-    static STRERROR_TEXT: UnsafeCell<[c_char; 256]> = const { UnsafeCell::new([0; 256]) };
-}
-
-/// `pcap_strerror`: the C library's message for an errno value.
+/// `pcap_strerror`: the C library's `strerror`, pointer and all (measured: libpcap 1.10.3 on
+/// glibc returns the very pointer `strerror` does; known errors are static text, unknown ones
+/// share glibc's per-thread buffer with `strerror`).
 #[no_mangle]
 pub extern "C" fn pcap_strerror(errnum: c_int) -> *const c_char {
+    // SAFETY: glibc's strerror (2.32 and later) is thread-safe and always returns a valid
+    // NUL-terminated string.
     boundary(ptr::null(), || {
-        let text = names::strerror(errnum);
-        STRERROR_TEXT.with(|cell| {
-            let buf = cell.get().cast::<c_char>();
-            // SAFETY: the buffer is 256 bytes, thread-local, and write_errbuf stops at 255.
-            unsafe { super::write_errbuf(buf, &text) };
-            buf.cast_const()
-        })
+        unsafe { libc::strerror(errnum) }.cast_const()
     })
 }
 
@@ -104,6 +96,16 @@ pub extern "C" fn pcap_lib_version() -> *const c_char {
 #[allow(non_upper_case_globals)]
 pub static pcap_version: [u8; 7] = *b"1.10.3\0";
 
+/// `value`, or PCAP_ERROR_NOT_ACTIVATED (without touching the error buffer, as libpcap) for a
+/// handle `pcap_activate` has not activated yet.
+fn activated_or(h: &PcapT, value: c_int) -> c_int {
+    if h.core().activated {
+        value
+    } else {
+        crate::error::status::NOT_ACTIVATED
+    }
+}
+
 /// `pcap_datalink`: the handle's link type.
 ///
 /// # Safety
@@ -111,7 +113,11 @@ pub static pcap_version: [u8; 7] = *b"1.10.3\0";
 #[no_mangle]
 pub unsafe extern "C" fn pcap_datalink(p: *mut PcapT) -> c_int {
     // SAFETY: forwarded from the caller.
-    unsafe { with_pcap(p, crate::error::status::ERROR, |h| Ok(h.core().linktype)) }
+    unsafe {
+        with_pcap(p, crate::error::status::ERROR, |h| {
+            Ok(activated_or(h, h.core().linktype))
+        })
+    }
 }
 
 /// `pcap_snapshot`: the handle's snapshot length.
@@ -121,7 +127,11 @@ pub unsafe extern "C" fn pcap_datalink(p: *mut PcapT) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn pcap_snapshot(p: *mut PcapT) -> c_int {
     // SAFETY: forwarded from the caller.
-    unsafe { with_pcap(p, crate::error::status::ERROR, |h| Ok(h.core().snaplen)) }
+    unsafe {
+        with_pcap(p, crate::error::status::ERROR, |h| {
+            Ok(activated_or(h, h.core().snaplen))
+        })
+    }
 }
 
 /// `pcap_get_tstamp_precision`: the precision of delivered timestamps.

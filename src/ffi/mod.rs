@@ -26,6 +26,8 @@ use crate::handle::{LoopSignals, Pcap};
 pub mod capture;
 pub mod compile;
 pub mod handle;
+pub mod live;
+pub mod names;
 pub mod types;
 
 pub use types::*;
