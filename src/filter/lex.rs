@@ -471,10 +471,9 @@ fn classify(word: &str) -> Result<(Option<Tok>, usize), String> {
         {
             // Decimal/octal number or dotted IPv4 text; must not be followed by name chars.
             let rest = &b[first.len()..];
-            if rest
-                .first()
-                .map_or(true, |c| !(c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-'))
-            {
+            if rest.first().map_or(true, |c| {
+                !(c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
+            }) {
                 if first.contains('.') {
                     if first.split('.').count() <= 4 {
                         return Ok((Some(Tok::Hid(first.to_string())), first.len()));
@@ -490,10 +489,9 @@ fn classify(word: &str) -> Result<(Option<Tok>, usize), String> {
         {
             if is_hex(hex) && !hex.contains('.') {
                 let rest = &b[first.len()..];
-                if rest
-                    .first()
-                    .map_or(true, |c| !(c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-'))
-                {
+                if rest.first().map_or(true, |c| {
+                    !(c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
+                }) {
                     return Ok((Some(Tok::Num(parse_number(first)?)), first.len()));
                 }
             }

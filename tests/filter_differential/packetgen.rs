@@ -57,7 +57,7 @@ fn ipv6(next: u8, src: [u8; 16], dst: [u8; 16], payload: &[u8]) -> Vec<u8> {
 fn ports(sport: u16, dport: u16, rest: usize) -> Vec<u8> {
     let mut v = sport.to_be_bytes().to_vec();
     v.extend_from_slice(&dport.to_be_bytes());
-    v.extend(std::iter::repeat_n(0x02, rest));
+    v.resize(v.len() + rest, 0x02);
     v
 }
 

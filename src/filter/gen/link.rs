@@ -125,15 +125,11 @@ impl Gen {
             }
             Kind::Null { host_order } => {
                 let af = match proto {
-                    ethertype::IP => 2,
+                    ethertype::IP => 2u32,
                     ethertype::IPV6 => 10,
                     _ => return Ok(self.g.constant(false)),
                 };
-                let k = if host_order {
-                    af.swap_bytes()
-                } else {
-                    af
-                };
+                let k = if host_order { af.swap_bytes() } else { af };
                 self.g.eq(vec![ld(BPF_W, l.off_linktype)], k)
             }
             Kind::Raw { version_off } => {
@@ -225,9 +221,7 @@ impl Gen {
 
     /// An 802.2 SNAP header with this OUI and type at `off`.
     fn snap(&mut self, off: u32, oui: u32, ty: u32) -> Frag {
-        let t = self
-            .g
-            .eq(vec![ld(BPF_W, off + 4)], oui << 16 | ty);
+        let t = self.g.eq(vec![ld(BPF_W, off + 4)], oui << 16 | ty);
         let h = self.g.eq(vec![ld(BPF_W, off)], 0xaaaa_0300 | (oui >> 16));
         self.g.and(t, h)
     }
