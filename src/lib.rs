@@ -13,6 +13,7 @@ pub mod error;
 pub mod ffi;
 pub mod handle;
 pub mod names;
+pub mod savefile;
 pub mod source;
 
 pub use error::{Error, Result};

@@ -24,8 +24,10 @@ use crate::error::{status, Error, Result};
 use crate::handle::{LoopSignals, Pcap};
 
 pub mod capture;
+pub mod dump;
 pub mod handle;
 pub mod names;
+pub mod savefile;
 pub mod types;
 
 pub use types::*;

@@ -18,14 +18,14 @@ impl Pcap {
     /// The link types `pcap_list_datalinks` reports, in libpcap's order.
     pub fn datalinks(&self) -> Result<Vec<i32>> {
         match self.source {
-            Source::Dead => Ok(vec![self.linktype]),
+            Source::Dead | Source::Savefile(_) => Ok(vec![self.linktype]),
         }
     }
 
     /// The timestamp types `pcap_list_tstamp_types` reports.
     pub fn tstamp_types(&self) -> Result<Vec<i32>> {
         match self.source {
-            Source::Dead => Ok(vec![tstamp::HOST]),
+            Source::Dead | Source::Savefile(_) => Ok(vec![tstamp::HOST]),
         }
     }
 
@@ -36,8 +36,8 @@ impl Pcap {
             return Err(unsupported_datalink(linktype));
         }
         match self.source {
-            Source::Dead if linktype == self.linktype => Ok(()),
-            Source::Dead => Err(unsupported_datalink(linktype)),
+            Source::Dead | Source::Savefile(_) if linktype == self.linktype => Ok(()),
+            Source::Dead | Source::Savefile(_) => Err(unsupported_datalink(linktype)),
         }
     }
 
@@ -45,6 +45,7 @@ impl Pcap {
     pub fn bufsize(&self) -> i32 {
         match self.source {
             Source::Dead => 0,
+            Source::Savefile(ref file) => file.bufsize(),
         }
     }
 }

@@ -11,8 +11,10 @@ use crate::handle::LoopSignals;
 pub struct PacketHeader {
     /// Seconds since the epoch.
     pub ts_sec: i64,
-    /// Microseconds or nanoseconds within the second, by the handle's precision.
-    pub ts_frac: u32,
+    /// Microseconds or nanoseconds within the second, by the handle's precision. Signed and
+    /// 64-bit like C's `suseconds_t`: a damaged savefile's field reaches the caller as libpcap
+    /// passes it on (negative, or a second or more).
+    pub ts_frac: i64,
     /// Bytes captured (the length of the data slice).
     pub caplen: u32,
     /// Bytes on the wire.
@@ -35,6 +37,8 @@ pub enum Poll<'a> {
 pub enum Source {
     /// `pcap_open_dead`: a handle for compiling filters and writing files, with no packets.
     Dead,
+    /// A pcap or pcapng file, pipe or stream.
+    Savefile(Box<crate::savefile::Savefile>),
 }
 
 impl Source {
@@ -46,10 +50,11 @@ impl Source {
     pub fn next_packet(
         &mut self,
         _may_block: bool,
-        _filter: Option<&Program>,
+        filter: Option<&Program>,
         _signals: &LoopSignals,
     ) -> Result<Poll<'_>> {
         match self {
+            Source::Savefile(file) => file.next_packet(filter),
             Source::Dead => Err(Error::new(
                 "Packets aren't available from a pcap_open_dead pcap_t",
             )),
@@ -73,6 +78,7 @@ impl Source {
     pub fn kind(&self) -> SourceKind {
         match self {
             Source::Dead => SourceKind::Dead,
+            Source::Savefile(_) => SourceKind::File,
         }
     }
 }
