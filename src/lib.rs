@@ -9,6 +9,7 @@
 //! tables libpcap exposes (link types, timestamp types, status strings).
 
 pub mod bpf;
+pub mod capture;
 pub mod error;
 pub mod ffi;
 pub mod handle;

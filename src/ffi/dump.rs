@@ -133,8 +133,10 @@ pub unsafe extern "C" fn pcap_dump_open_append(
             let name = cstr(fname);
             let core = h.core();
             // Unlike pcap_dump_open, libpcap leaves the extension bits (FCS length) out of
-            // both the header it writes and the one it compares with (measured).
-            let linktype = writer::linktype_field(core.linktype, 0, &name_of(name))?;
+            // both the header it writes and the one it compares with, and names the failed
+            // conversion's -1 instead of the link type (measured).
+            let linktype = writer::linktype_field(core.linktype, 0, &name_of(name))
+                .map_err(|_| writer::unsupported_linktype(&name_of(name), -1))?;
             let Some(name) = name else {
                 return Err(Error::new("A null pointer was supplied as the file name"));
             };

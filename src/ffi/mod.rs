@@ -26,6 +26,7 @@ use crate::handle::{LoopSignals, Pcap};
 pub mod capture;
 pub mod dump;
 pub mod handle;
+pub mod live;
 pub mod names;
 pub mod savefile;
 pub mod types;

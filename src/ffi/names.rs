@@ -63,25 +63,27 @@ pub unsafe extern "C" fn pcap_datalink_name_to_val(name: *const c_char) -> c_int
 /// `pcap_datalink_val_to_name`: the name of a link type, or NULL.
 #[no_mangle]
 pub extern "C" fn pcap_datalink_val_to_name(linktype: c_int) -> *const c_char {
-    dlt::by_value(linktype).map_or(ptr::null(), |t| t.name_ptr())
+    boundary(ptr::null(), || {
+        dlt::by_value(linktype).map_or(ptr::null(), |t| t.name_ptr())
+    })
 }
 
 /// `pcap_datalink_val_to_description`: the description of a link type, or NULL.
 #[no_mangle]
 pub extern "C" fn pcap_datalink_val_to_description(linktype: c_int) -> *const c_char {
-    dlt::by_value(linktype).map_or(ptr::null(), |t| t.description_ptr())
+    boundary(ptr::null(), || {
+        dlt::by_value(linktype).map_or(ptr::null(), |t| t.description_ptr())
+    })
 }
 
 /// `pcap_datalink_val_to_description_or_dlt`: the description (the same static string
 /// `pcap_datalink_val_to_description` returns), or "DLT <n>" in the shared buffer.
 #[no_mangle]
 pub extern "C" fn pcap_datalink_val_to_description_or_dlt(linktype: c_int) -> *const c_char {
-    match dlt::by_value(linktype) {
+    boundary(ptr::null(), || match dlt::by_value(linktype) {
         Some(t) => t.description_ptr(),
-        None => boundary(ptr::null(), || {
-            DLT_TEXT.set(&dlt::description_or_dlt(linktype))
-        }),
-    }
+        None => DLT_TEXT.set(&dlt::description_or_dlt(linktype)),
+    })
 }
 
 /// `pcap_tstamp_type_name_to_val`: the value of a timestamp-type name (any ASCII case), or
@@ -102,25 +104,27 @@ pub unsafe extern "C" fn pcap_tstamp_type_name_to_val(name: *const c_char) -> c_
 /// `pcap_tstamp_type_val_to_name`: the name of a timestamp type, or NULL.
 #[no_mangle]
 pub extern "C" fn pcap_tstamp_type_val_to_name(tstamp_type: c_int) -> *const c_char {
-    tstamp::by_value(tstamp_type).map_or(ptr::null(), |t| t.name_ptr())
+    boundary(ptr::null(), || {
+        tstamp::by_value(tstamp_type).map_or(ptr::null(), |t| t.name_ptr())
+    })
 }
 
 /// `pcap_tstamp_type_val_to_description`: the description of a timestamp type, or NULL.
 #[no_mangle]
 pub extern "C" fn pcap_tstamp_type_val_to_description(tstamp_type: c_int) -> *const c_char {
-    tstamp::by_value(tstamp_type).map_or(ptr::null(), |t| t.description_ptr())
+    boundary(ptr::null(), || {
+        tstamp::by_value(tstamp_type).map_or(ptr::null(), |t| t.description_ptr())
+    })
 }
 
 /// `pcap_statustostr`: the text of a status code; unknown codes are formatted into the
 /// shared buffer.
 #[no_mangle]
 pub extern "C" fn pcap_statustostr(code: c_int) -> *const c_char {
-    match status_text::known(code) {
+    boundary(ptr::null(), || match status_text::known(code) {
         Some(text) => text.as_ptr(),
-        None => boundary(ptr::null(), || {
-            STATUS_TEXT.set(&status_text::describe(code))
-        }),
-    }
+        None => STATUS_TEXT.set(&status_text::describe(code)),
+    })
 }
 
 /// `pcap_init`: the process-wide options; see [`crate::names::init`].
@@ -181,7 +185,7 @@ pub unsafe extern "C" fn pcap_list_datalinks(p: *mut PcapT, list: *mut *mut c_in
 #[no_mangle]
 pub unsafe extern "C" fn pcap_free_datalinks(list: *mut c_int) {
     // SAFETY: the list was malloc'ed by store_list (free(NULL) does nothing).
-    unsafe { libc::free(list.cast()) }
+    boundary((), || unsafe { libc::free(list.cast()) })
 }
 
 /// `pcap_list_tstamp_types`: stores a `malloc`ed array of timestamp types in `*list` and
@@ -202,7 +206,7 @@ pub unsafe extern "C" fn pcap_list_tstamp_types(p: *mut PcapT, list: *mut *mut c
 #[no_mangle]
 pub unsafe extern "C" fn pcap_free_tstamp_types(list: *mut c_int) {
     // SAFETY: the list was malloc'ed by store_list (free(NULL) does nothing).
-    unsafe { libc::free(list.cast()) }
+    boundary((), || unsafe { libc::free(list.cast()) })
 }
 
 /// Copies `values` into a `malloc`ed array stored in `*out`; returns the count. A NULL `out`

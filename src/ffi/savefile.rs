@@ -161,6 +161,17 @@ pub unsafe extern "C" fn pcap_file(p: *mut PcapT) -> *mut libc::FILE {
     }
 }
 
+/// The descriptor of a savefile handle's stream; None for other handles (and NULL).
+///
+/// # Safety
+/// `p` is NULL or a live `pcap_t`.
+pub unsafe fn stream_fd(p: *mut PcapT) -> Option<c_int> {
+    // SAFETY: forwarded from the caller.
+    let h = unsafe { PcapT::from_ptr(p) }?;
+    // SAFETY: the stream stays open while the handle lives.
+    savefile(h).map(|sf| unsafe { libc::fileno(sf.stream()) })
+}
+
 /// `pcap_is_swapped`: 1 if the savefile's byte order is not the host's.
 ///
 /// # Safety

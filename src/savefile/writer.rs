@@ -22,11 +22,14 @@ pub const RECORD_HEADER_LEN: usize = 16;
 pub fn linktype_field(dlt: i32, linktype_ext: i32, fname: &str) -> Result<u32> {
     linktype::dlt_to_linktype(dlt)
         .map(|lt| lt | linktype_ext as u32)
-        .ok_or_else(|| {
-            Error::new(format!(
-                "{fname}: link-layer type {dlt} isn't supported in savefiles"
-            ))
-        })
+        .ok_or_else(|| unsupported_linktype(fname, dlt))
+}
+
+/// libpcap's error for a link type files cannot carry.
+pub fn unsupported_linktype(fname: &str, shown: i32) -> Error {
+    Error::new(format!(
+        "{fname}: link-layer type {shown} isn't supported in savefiles"
+    ))
 }
 
 fn magic_for(precision: Precision) -> u32 {
