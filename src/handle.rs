@@ -66,8 +66,8 @@ impl LoopSignals {
 pub struct Pcap {
     /// The DLT_ value `pcap_datalink` reports.
     pub linktype: i32,
-    /// The full link-type field including extension bits (FCS length in savefiles), for
-    /// `pcap_datalink_ext`.
+    /// The extension bits of the link-type field alone (a savefile's FCS length, the top
+    /// six bits), for `pcap_datalink_ext`; libpcap reports 0 for dead handles (measured).
     pub linktype_ext: i32,
     /// The snapshot length `pcap_snapshot` reports.
     pub snaplen: i32,
@@ -87,7 +87,7 @@ impl Pcap {
     pub fn dead(linktype: i32, snaplen: i32, precision: Precision) -> Pcap {
         Pcap {
             linktype,
-            linktype_ext: linktype,
+            linktype_ext: 0,
             snaplen,
             precision,
             source: Source::Dead,

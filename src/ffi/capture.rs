@@ -176,10 +176,8 @@ pub unsafe extern "C" fn pcap_next_ex(
                 *slot = *hdr;
                 data_ptr = data;
             });
-            if n == 1 {
-                if !pkt_data.is_null() {
-                    *pkt_data = data_ptr;
-                }
+            if n == 1 && !pkt_data.is_null() {
+                *pkt_data = data_ptr;
             }
             // The end of a file is reported as PCAP_ERROR_BREAK.
             Ok(if n == 0 && !is_live { status::BREAK } else { n })

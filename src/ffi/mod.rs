@@ -25,6 +25,7 @@ use crate::handle::{LoopSignals, Pcap};
 
 pub mod capture;
 pub mod handle;
+pub mod names;
 pub mod types;
 
 pub use types::*;
