@@ -6,11 +6,11 @@
 //! `pcap/bpf.h`, `pcap/namedb.h`), and anything libpcap does not declare is one of our
 //! extensions, declared by `pcap/oxpcap.h`. Functions libpcap declares that we do not export
 //! yet are declared by hand in `include/pcap/prototypes/pending-*.h`, so programs still
-//! compile against our headers. The tests fail when:
-//! - a generated file differs from what is committed (`make header`, i.e. `OXPCAP_BLESS=1`,
-//!   rewrites them instead);
-//! - a function is both generated and pending (delete it from the pending file), or declared
-//!   by neither (every name libpcap 1.10 declares for Linux must stay declared);
+//! compile against our headers. `make header` (`OXPCAP_BLESS=1`) rewrites the generated files
+//! and deletes newly exported functions from the pending files. The tests fail when:
+//! - a generated file differs from what is committed;
+//! - a function is both generated and pending, or declared by neither (every name libpcap
+//!   1.10 declares for Linux must stay declared);
 //! - a prototype of ours is not compatible with libpcap's own (checked by compiling the
 //!   system's declarations against our headers, when the system headers are installed).
 
@@ -146,7 +146,7 @@ struct Group {
     declares: &'static [&'static str],
 }
 
-const GROUPS: &[Group] = &[
+static GROUPS: &[Group] = &[
     Group {
         header: "pcap/pcap.h",
         generated: "pcap.h",
@@ -211,7 +211,7 @@ fn generate(group: &Group, all: &BTreeSet<String>) -> String {
     let mut cfg = config();
     cfg.export.exclude = all
         .iter()
-        .filter(|n| !std::ptr::eq(group_of(n), group))
+        .filter(|n| group_of(n).generated != group.generated)
         .cloned()
         .collect();
     let guard = format!(
@@ -235,42 +235,67 @@ fn generate(group: &Group, all: &BTreeSet<String>) -> String {
     String::from_utf8(out).expect("cbindgen writes UTF-8")
 }
 
-/// Function names declared in a C header of ours: the identifier before the first '(' of
-/// each top-level declaration that starts with `PCAP_API` or `PCAP_DEPRECATED`.
-fn declared_in(path: &Path) -> BTreeSet<String> {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let mut names = BTreeSet::new();
+/// The declarations in a C header of ours, as (function name, the lines declaring it), and
+/// every other line as (None, line). A declaration is a run of lines from one starting with
+/// `PCAP_API` or `PCAP_DEPRECATED` to one ending in ';'; its name is the identifier before
+/// its first '(' (after any deprecation message, which may hold parentheses of its own).
+fn declarations(text: &str) -> Vec<(Option<String>, String)> {
+    let mut out = Vec::new();
     let mut decl = String::new();
     for line in text.lines() {
         let t = line.trim();
         if decl.is_empty() && !(t.starts_with("PCAP_API") || t.starts_with("PCAP_DEPRECATED")) {
+            out.push((None, format!("{line}\n")));
             continue;
         }
-        decl.push_str(t);
-        decl.push(' ');
+        decl.push_str(line);
+        decl.push('\n');
         if t.ends_with(';') {
-            // Skip a deprecation message (which may contain parentheses of its own).
-            let body = match decl.strip_prefix("PCAP_DEPRECATED") {
+            let flat = decl.trim_start();
+            let body = match flat.strip_prefix("PCAP_DEPRECATED") {
                 Some(rest) => rest.split_once("\")").map_or(rest, |(_, after)| after),
-                None => decl.as_str(),
+                None => flat,
             };
-            if let Some(head) = body.split('(').next() {
-                if let Some(name) = head
-                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .filter(|w| !w.is_empty())
-                    .last()
-                {
-                    names.insert(name.to_owned());
-                }
-            }
-            decl.clear();
+            let name = body.split('(').next().and_then(|head| {
+                head.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .rfind(|w| !w.is_empty())
+                    .map(str::to_owned)
+            });
+            out.push((name, std::mem::take(&mut decl)));
         }
     }
-    names
+    out
 }
 
-/// With `OXPCAP_BLESS=1`, rewrites the generated files that differ, once, before any test
-/// looks at them (the tests run in parallel and all read these files).
+/// The function names a C header of ours declares.
+fn declared_in(path: &Path) -> BTreeSet<String> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    declarations(&text)
+        .into_iter()
+        .filter_map(|(name, _)| name)
+        .collect()
+}
+
+/// Deletes from a pending file the declarations of functions that are now exported.
+fn drop_exported_from_pending(path: &Path, exported: &BTreeSet<String>) {
+    let text = std::fs::read_to_string(path).expect("read a pending file");
+    let kept: String = declarations(&text)
+        .into_iter()
+        .filter(|(name, _)| !name.as_ref().is_some_and(|n| exported.contains(n)))
+        .map(|(_, lines)| lines)
+        .collect();
+    if kept != text {
+        std::fs::write(path, kept).expect("rewrite a pending file");
+        eprintln!(
+            "header_drift: removed exported functions from {}",
+            path.display()
+        );
+    }
+}
+
+/// With `OXPCAP_BLESS=1`, rewrites the generated files that differ and deletes the functions
+/// now exported from the pending files, once, before any test looks at them (the tests run
+/// in parallel and all read these files).
 fn bless_if_asked() {
     static BLESSED: OnceLock<()> = OnceLock::new();
     BLESSED.get_or_init(|| {
@@ -284,6 +309,9 @@ fn bless_if_asked() {
             if std::fs::read_to_string(&path).ok().as_deref() != Some(fresh.as_str()) {
                 std::fs::write(&path, &fresh).expect("write the generated header");
                 eprintln!("header_drift: rewrote {}", path.display());
+            }
+            if let Some(pending) = group.pending {
+                drop_exported_from_pending(&prototypes_dir().join(pending), &all);
             }
         }
     });
@@ -325,7 +353,8 @@ fn every_libpcap_function_is_declared_exactly_once() {
             let by_hand = DEPRECATED.contains(name) && header.contains(*name);
             if generated && is_pending {
                 problems.push(format!(
-                    "{name} is exported now: delete it from include/pcap/prototypes/{pending_file}"
+                    "{name} is exported now: delete it from include/pcap/prototypes/{pending_file} \
+                     (`make header` does)"
                 ));
             }
             if !generated && !is_pending && !by_hand {

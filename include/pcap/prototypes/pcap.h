@@ -7,17 +7,39 @@
 
 PCAP_API void pcap_breakloop(pcap_t *p);
 
+PCAP_API int pcap_bufsize(pcap_t *p);
+
 PCAP_API void pcap_close(pcap_t *p);
 
 PCAP_API int pcap_datalink(pcap_t *p);
 
+PCAP_API int pcap_datalink_ext(pcap_t *p);
+
+PCAP_API int pcap_datalink_name_to_val(const char *name);
+
+PCAP_API const char *pcap_datalink_val_to_description(int linktype);
+
+PCAP_API const char *pcap_datalink_val_to_description_or_dlt(int linktype);
+
+PCAP_API const char *pcap_datalink_val_to_name(int linktype);
+
 PCAP_API int pcap_dispatch(pcap_t *p, int cnt, pcap_handler callback, unsigned char *user);
+
+PCAP_API void pcap_free_datalinks(int *list);
+
+PCAP_API void pcap_free_tstamp_types(int *list);
 
 PCAP_API int pcap_get_tstamp_precision(pcap_t *p);
 
 PCAP_API char *pcap_geterr(pcap_t *p);
 
+PCAP_API int pcap_init(unsigned int opts, char *errbuf);
+
 PCAP_API const char *pcap_lib_version(void);
+
+PCAP_API int pcap_list_datalinks(pcap_t *p, int **list);
+
+PCAP_API int pcap_list_tstamp_types(pcap_t *p, int **list);
 
 PCAP_API int pcap_loop(pcap_t *p, int cnt, pcap_handler callback, unsigned char *user);
 
@@ -31,8 +53,18 @@ PCAP_API pcap_t *pcap_open_dead_with_tstamp_precision(int linktype, int snaplen,
 
 PCAP_API void pcap_perror(pcap_t *p, const char *prefix);
 
+PCAP_API int pcap_set_datalink(pcap_t *p, int linktype);
+
 PCAP_API int pcap_snapshot(pcap_t *p);
 
+PCAP_API const char *pcap_statustostr(int code);
+
 PCAP_API const char *pcap_strerror(int errnum);
+
+PCAP_API int pcap_tstamp_type_name_to_val(const char *name);
+
+PCAP_API const char *pcap_tstamp_type_val_to_description(int tstamp_type);
+
+PCAP_API const char *pcap_tstamp_type_val_to_name(int tstamp_type);
 
 #endif  /* oxpcap_prototypes_pcap_h */
