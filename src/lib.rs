@@ -9,8 +9,10 @@
 //! tables libpcap exposes (link types, timestamp types, status strings).
 
 pub mod bpf;
+pub mod capture;
 pub mod error;
 pub mod ffi;
+pub mod filter;
 pub mod handle;
 pub mod names;
 pub mod source;

@@ -19,7 +19,8 @@ enum Step {
     Packet(pcap_pkthdr, *const u8),
     Idle,
     Eof,
-    Failed,
+    /// The call fails with this status (the message is already in the error buffer).
+    Failed(c_int),
 }
 
 /// Asks the core for its next packet and converts the answer to C form.
@@ -31,7 +32,7 @@ fn next_step(handle: &PcapT, may_block: bool) -> Step {
         Ok(Poll::Eof) => Step::Eof,
         Err(err) => {
             handle.set_error(&err.msg);
-            Step::Failed
+            Step::Failed(err.status)
         }
     }
 }
@@ -68,8 +69,10 @@ fn read_packets(
                     return delivered;
                 }
             }
+            // A live wait ended by pcap_breakloop reports the break at once.
+            Step::Idle if is_live && handle.signals().take_break() => return status::BREAK,
             Step::Idle | Step::Eof => return delivered,
-            Step::Failed => return status::ERROR,
+            Step::Failed(st) => return st,
         }
     }
 }

@@ -96,6 +96,16 @@ pub extern "C" fn pcap_lib_version() -> *const c_char {
 #[allow(non_upper_case_globals)]
 pub static pcap_version: [u8; 7] = *b"1.10.3\0";
 
+/// `value`, or PCAP_ERROR_NOT_ACTIVATED (without touching the error buffer, as libpcap) for a
+/// handle `pcap_activate` has not activated yet.
+fn activated_or(h: &PcapT, value: c_int) -> c_int {
+    if h.core().activated {
+        value
+    } else {
+        crate::error::status::NOT_ACTIVATED
+    }
+}
+
 /// `pcap_datalink`: the handle's link type.
 ///
 /// # Safety
@@ -103,7 +113,11 @@ pub static pcap_version: [u8; 7] = *b"1.10.3\0";
 #[no_mangle]
 pub unsafe extern "C" fn pcap_datalink(p: *mut PcapT) -> c_int {
     // SAFETY: forwarded from the caller.
-    unsafe { with_pcap(p, crate::error::status::ERROR, |h| Ok(h.core().linktype)) }
+    unsafe {
+        with_pcap(p, crate::error::status::ERROR, |h| {
+            Ok(activated_or(h, h.core().linktype))
+        })
+    }
 }
 
 /// `pcap_snapshot`: the handle's snapshot length.
@@ -113,7 +127,11 @@ pub unsafe extern "C" fn pcap_datalink(p: *mut PcapT) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn pcap_snapshot(p: *mut PcapT) -> c_int {
     // SAFETY: forwarded from the caller.
-    unsafe { with_pcap(p, crate::error::status::ERROR, |h| Ok(h.core().snaplen)) }
+    unsafe {
+        with_pcap(p, crate::error::status::ERROR, |h| {
+            Ok(activated_or(h, h.core().snaplen))
+        })
+    }
 }
 
 /// `pcap_get_tstamp_precision`: the precision of delivered timestamps.

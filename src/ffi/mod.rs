@@ -24,7 +24,9 @@ use crate::error::{status, Error, Result};
 use crate::handle::{LoopSignals, Pcap};
 
 pub mod capture;
+pub mod compile;
 pub mod handle;
+pub mod live;
 pub mod names;
 pub mod types;
 

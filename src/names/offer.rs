@@ -17,15 +17,20 @@ use crate::source::Source;
 impl Pcap {
     /// The link types `pcap_list_datalinks` reports, in libpcap's order.
     pub fn datalinks(&self) -> Result<Vec<i32>> {
-        match self.source {
+        self.check_activated()?;
+        match &self.source {
             Source::Dead => Ok(vec![self.linktype]),
+            // The interface type's choices (EN10MB and DOCSIS on Ethernet, SLL and SLL2 on
+            // "any"...), also before activation of a pcap_create'd handle.
+            Source::Live(live) => Ok(live.datalinks().to_vec()),
         }
     }
 
     /// The timestamp types `pcap_list_tstamp_types` reports.
     pub fn tstamp_types(&self) -> Result<Vec<i32>> {
         match self.source {
-            Source::Dead => Ok(vec![tstamp::HOST]),
+            // Live interfaces without hardware stamping offer host timestamps only.
+            Source::Dead | Source::Live(_) => Ok(vec![tstamp::HOST]),
         }
     }
 
@@ -35,16 +40,24 @@ impl Pcap {
         if linktype < 0 {
             return Err(unsupported_datalink(linktype));
         }
-        match self.source {
+        match &mut self.source {
             Source::Dead if linktype == self.linktype => Ok(()),
             Source::Dead => Err(unsupported_datalink(linktype)),
+            Source::Live(live) => {
+                if !live.set_datalink(linktype) {
+                    return Err(unsupported_datalink(linktype));
+                }
+                self.linktype = linktype;
+                Ok(())
+            }
         }
     }
 
     /// `pcap_bufsize`: the size of the buffer packets are read into.
     pub fn bufsize(&self) -> i32 {
-        match self.source {
+        match &self.source {
             Source::Dead => 0,
+            Source::Live(live) => live.buffer_size() as i32,
         }
     }
 }

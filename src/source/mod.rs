@@ -35,6 +35,8 @@ pub enum Poll<'a> {
 pub enum Source {
     /// `pcap_open_dead`: a handle for compiling filters and writing files, with no packets.
     Dead,
+    /// An activated capture on a network interface.
+    Live(Box<crate::capture::linux::Live>),
 }
 
 impl Source {
@@ -45,11 +47,12 @@ impl Source {
     /// A source checks `signals` while it waits, so `pcap_breakloop` ends a wait.
     pub fn next_packet(
         &mut self,
-        _may_block: bool,
-        _filter: Option<&Program>,
-        _signals: &LoopSignals,
+        may_block: bool,
+        filter: Option<&Program>,
+        signals: &LoopSignals,
     ) -> Result<Poll<'_>> {
         match self {
+            Source::Live(live) => live.next_packet(may_block, filter, signals),
             Source::Dead => Err(Error::new(
                 "Packets aren't available from a pcap_open_dead pcap_t",
             )),
@@ -73,6 +76,7 @@ impl Source {
     pub fn kind(&self) -> SourceKind {
         match self {
             Source::Dead => SourceKind::Dead,
+            Source::Live(_) => SourceKind::Live,
         }
     }
 }

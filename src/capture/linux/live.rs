@@ -1,0 +1,553 @@
+//! A live capture: the packet socket, its ring, and the rules that turn a ring frame into
+//! the packet libpcap would deliver (direction, loopback's outgoing copies, cooked SLL/SLL2
+//! headers, VLAN tags put back, snapshot length, timestamp precision, user-space filter).
+//!
+//! Guarantees: packets are handed out by pointer into the ring (no copy); a block goes back
+//! to the kernel when the reader has left its last packet; a wait ends at the handle's
+//! timeout, when a packet arrives, when `pcap_breakloop` writes the handle's wake-up eventfd,
+//! or with libpcap's error when the interface goes down or away — never a hang.
+
+use std::os::fd::AsRawFd;
+use std::time::Instant;
+
+use super::iface::{self, LookupError};
+use super::linktype::{self, dlt, LinkMapping};
+use super::ring::{BlockRing, Geometry, HeldBlock};
+use super::socket::PacketSocket;
+use super::sys;
+use crate::bpf::Program;
+use crate::error::{status, Error, Result};
+use crate::handle::{CaptureConfig, LoopSignals, Precision};
+use crate::source::{PacketHeader, Poll};
+
+/// libpcap's snapshot length when none (or a nonsensical one) is asked for.
+pub const DEFAULT_SNAPLEN: u32 = 262_144;
+/// libpcap's ring size when `pcap_set_buffer_size` was not called.
+pub const DEFAULT_BUFFER: u32 = 2 << 20;
+/// Largest block we ask for: big blocks mean few wakeups (see DESIGN.md).
+const MAX_BLOCK: u32 = 4 << 20;
+/// Bytes of the kernel's per-frame headers plus alignment slack, for sizing frames.
+const FRAME_OVERHEAD: u32 = 128;
+
+/// Which packets `pcap_setdirection` lets through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    InOut,
+    In,
+    Out,
+}
+
+/// What the link layer of delivered packets looks like, and which ones are skipped.
+struct Shaper {
+    linktype: i32,
+    cooked: bool,
+    snaplen: u32,
+    nanos: bool,
+    direction: Direction,
+    /// Loopback's index: its outgoing copies duplicate the incoming ones and are skipped.
+    loopback_ifindex: i32,
+}
+
+/// Where one delivered packet lies in the frame, and its header.
+struct Delivery {
+    header: PacketHeader,
+    start: usize,
+    len: usize,
+}
+
+/// An activated live handle.
+pub struct Live {
+    socket: PacketSocket,
+    ring: BlockRing,
+    held: Option<HeldBlock>,
+    shaper: Shaper,
+    device: Option<String>,
+    choices: Vec<i32>,
+    timeout_ms: i32,
+    nonblock: bool,
+    buffer_size: u32,
+    /// Accumulated kernel counters (it resets its own on each read).
+    received: u32,
+    dropped: u32,
+    ifdrop_base: u64,
+    /// A filter is attached in the kernel, so the user-space one is not needed.
+    pub kernel_filter: bool,
+}
+
+/// The result of activating: the handle, and the warning status and text, if any.
+pub struct Activated {
+    pub live: Live,
+    pub linktype: i32,
+    pub snaplen: i32,
+    pub warning: Option<(i32, String)>,
+}
+
+fn not_up() -> Error {
+    Error::with_status(status::IFACE_NOT_UP, "That device is not up")
+}
+
+fn no_such_device() -> Error {
+    Error::with_status(status::NO_SUCH_DEVICE, "No such device exists")
+}
+
+/// The ring shape for a buffer size and snapshot length: blocks as large as the buffer
+/// allows up to 4 MiB, at least two of them, and frames big enough for one snapshot.
+pub fn geometry(buffer_size: u32, snaplen: u32, timeout_ms: i32) -> Geometry {
+    let page = 4096u32;
+    let frame_size = (snaplen.saturating_add(FRAME_OVERHEAD)).next_multiple_of(16);
+    let mut block_size = (buffer_size / 4).clamp(page, MAX_BLOCK).next_power_of_two();
+    while block_size < frame_size && block_size < MAX_BLOCK {
+        block_size *= 2;
+    }
+    let frame_size = frame_size.min(block_size);
+    let block_count = (buffer_size / block_size).max(2);
+    Geometry {
+        block_size,
+        block_count,
+        frame_size,
+        retire_ms: if timeout_ms > 0 { timeout_ms as u32 } else { 0 },
+    }
+}
+
+impl Live {
+    /// `pcap_activate` for a live device (`None` or "any": every interface).
+    pub fn activate(
+        config: &CaptureConfig,
+        precision: Precision,
+        signals: &LoopSignals,
+    ) -> Result<Activated> {
+        let device = config.device.as_deref().filter(|d| *d != "any");
+        let mut warning = None;
+        // The socket comes first: without privileges nothing else can be learnt.
+        let probe = PacketSocket::open(false).map_err(|e| {
+            let st = match e.raw_os_error() {
+                Some(libc::EPERM) | Some(libc::EACCES) => status::PERM_DENIED,
+                _ => status::ERROR,
+            };
+            Error::with_status(st, Error::os("socket", &e).msg)
+        })?;
+        let (ifindex, mapping) = match device {
+            Some(name) => {
+                let found = iface::lookup(probe.fd(), name).map_err(|e| match e {
+                    LookupError::NoSuchDevice => no_such_device(),
+                    LookupError::Os(what, err) => Error::os(what, &err),
+                })?;
+                if config.rfmon {
+                    return Err(Error::with_status(
+                        status::RFMON_NOTSUP,
+                        "That device doesn't support monitor mode",
+                    ));
+                }
+                if found.flags & libc::IFF_UP == 0 {
+                    return Err(not_up());
+                }
+                let mapping = linktype::for_hardware_type(found.hardware_type);
+                if let Some(text) = &mapping.warning {
+                    warning = Some((0, text.clone()));
+                }
+                (found.index, mapping)
+            }
+            None => {
+                if config.rfmon {
+                    return Err(Error::with_status(
+                        status::RFMON_NOTSUP,
+                        "That device doesn't support monitor mode",
+                    ));
+                }
+                (0, LinkMapping::cooked())
+            }
+        };
+        let socket = if mapping.cooked {
+            drop(probe);
+            PacketSocket::open(true).map_err(|e| Error::os("socket", &e))?
+        } else {
+            probe
+        };
+        let snaplen = match config.snaplen {
+            n if n <= 0 || n as u32 > DEFAULT_SNAPLEN => DEFAULT_SNAPLEN,
+            n => n as u32,
+        };
+        let buffer = if config.buffer_size > 0 {
+            config.buffer_size as u32
+        } else {
+            DEFAULT_BUFFER
+        };
+        socket
+            .set_int(sys::PACKET_VERSION, sys::TPACKET_V3)
+            .map_err(|e| Error::os("can't set TPACKET_V3", &e))?;
+        // Room in front of each packet for a VLAN tag and the SLL2 header's extra bytes.
+        socket
+            .set_int(sys::PACKET_RESERVE, 8)
+            .map_err(|e| Error::os("setsockopt (PACKET_RESERVE)", &e))?;
+        let ring = BlockRing::new(socket.fd(), geometry(buffer, snaplen, config.timeout_ms))
+            .map_err(|e| Error::os("can't create rx ring on packet socket", &e))?;
+        if config.promisc {
+            if ifindex != 0 {
+                socket
+                    .add_promiscuous(ifindex)
+                    .map_err(|e| Error::os("setsockopt (PACKET_ADD_MEMBERSHIP)", &e))?;
+            } else {
+                warning = Some((
+                    0,
+                    "Promiscuous mode not supported on the \"any\" device".to_string(),
+                ));
+            }
+        }
+        let protocol = if config.protocol != 0 {
+            config.protocol as u16
+        } else {
+            sys::ETH_P_ALL
+        };
+        socket
+            .bind(ifindex, protocol)
+            .map_err(|e| match e.raw_os_error() {
+                Some(libc::ENETDOWN) => not_up(),
+                Some(libc::ENODEV) | Some(libc::ENXIO) => no_such_device(),
+                _ => Error::os("bind", &e),
+            })?;
+        if ifindex != 0 && socket.take_error() == libc::ENETDOWN {
+            return Err(not_up());
+        }
+        let loopback_ifindex = iface::lookup(socket.fd(), "lo").map_or(-1, |i| i.index);
+        signals.enable_wakeup()?;
+        let linktype = mapping.linktype;
+        let live = Live {
+            socket,
+            ring,
+            held: None,
+            shaper: Shaper {
+                linktype,
+                cooked: mapping.cooked,
+                snaplen,
+                nanos: precision == Precision::Nano,
+                direction: Direction::InOut,
+                loopback_ifindex,
+            },
+            ifdrop_base: device.map_or(0, iface::interface_drops),
+            device: device.map(str::to_string),
+            choices: mapping.choices,
+            timeout_ms: config.timeout_ms,
+            buffer_size: buffer,
+            nonblock: config.nonblock || config.timeout_ms < 0,
+            received: 0,
+            dropped: 0,
+            kernel_filter: false,
+        };
+        Ok(Activated {
+            live,
+            linktype,
+            snaplen: snaplen as i32,
+            warning,
+        })
+    }
+
+    /// The link types `pcap_list_datalinks` offers.
+    pub fn datalinks(&self) -> &[i32] {
+        &self.choices
+    }
+
+    /// `pcap_set_datalink`: switches between the offered link types (SLL and SLL2 change
+    /// the synthesised header; DOCSIS only relabels Ethernet).
+    pub fn set_datalink(&mut self, linktype: i32) -> bool {
+        if !self.choices.contains(&linktype) {
+            return false;
+        }
+        self.shaper.linktype = linktype;
+        true
+    }
+
+    /// The ring size asked for (`pcap_bufsize`).
+    pub fn buffer_size(&self) -> u32 {
+        self.buffer_size
+    }
+
+    pub fn set_direction(&mut self, direction: Direction) {
+        self.shaper.direction = direction;
+    }
+
+    pub fn fd(&self) -> i32 {
+        self.socket.raw_fd()
+    }
+
+    pub fn nonblock(&self) -> bool {
+        self.nonblock
+    }
+
+    pub fn set_nonblock(&mut self, nonblock: bool) {
+        self.nonblock = nonblock;
+    }
+
+    /// `pcap_stats`: (received, dropped by the kernel, dropped by the interface).
+    pub fn stats(&mut self) -> Result<(u32, u32, u32)> {
+        let (packets, drops) = self
+            .socket
+            .take_stats()
+            .map_err(|e| Error::os("failed to get statistics from socket", &e))?;
+        self.received = self.received.wrapping_add(packets);
+        self.dropped = self.dropped.wrapping_add(drops);
+        let ifdrop = self.device.as_deref().map_or(0, |d| {
+            iface::interface_drops(d).saturating_sub(self.ifdrop_base)
+        });
+        Ok((self.received, self.dropped, ifdrop as u32))
+    }
+
+    /// `pcap_inject`: sends one frame on the interface.
+    pub fn inject(&self, bytes: &[u8]) -> Result<usize> {
+        if self.device.is_none() {
+            return Err(Error::new(
+                "Sending packets isn't supported on the \"any\" device",
+            ));
+        }
+        if self.shaper.cooked {
+            return Err(Error::new("Sending packets isn't supported in cooked mode"));
+        }
+        self.socket.send(bytes).map_err(|e| Error::os("send", &e))
+    }
+
+    /// Installs `program` in the kernel; false when the kernel refuses it (the caller then
+    /// filters in user space). Either way no packet already in the ring is delivered later.
+    pub fn set_kernel_filter(&mut self, program: &Program) -> bool {
+        let attached = self.socket.attach_filter(&program.insns).is_ok();
+        if !attached {
+            self.socket.detach_filter();
+        }
+        self.kernel_filter = attached;
+        // Packets queued under the old filter must not be delivered under the new one.
+        self.held = None;
+        self.ring.discard_ready();
+        attached
+    }
+
+    /// The next packet, as [`crate::source::Source::next_packet`] defines.
+    pub fn next_packet(
+        &mut self,
+        may_block: bool,
+        filter: Option<&Program>,
+        signals: &LoopSignals,
+    ) -> Result<Poll<'_>> {
+        let filter = if self.kernel_filter { None } else { filter };
+        loop {
+            if let Some(held) = self.held.take() {
+                let mut block = self.ring.resume(held);
+                let mut found = None;
+                while let Some(mut frame) = block.next_frame() {
+                    if let Some(d) = self.shaper.shape(&mut frame, filter) {
+                        found = Some(d);
+                        break;
+                    }
+                }
+                if let Some(d) = found {
+                    let held = block.suspend();
+                    let held = self.held.insert(held);
+                    let bytes = self.ring.held_bytes(held, d.start, d.len);
+                    return Ok(Poll::Packet(d.header, bytes));
+                }
+                // Dropping the exhausted block hands it back to the kernel.
+            }
+            if let Some(block) = self.ring.next_block() {
+                self.held = Some(block.suspend());
+                continue;
+            }
+            if !may_block || self.nonblock {
+                return Ok(Poll::Idle);
+            }
+            if !self.wait(signals)? {
+                return Ok(Poll::Idle);
+            }
+        }
+    }
+
+    /// Waits for the ring; false on timeout or break.
+    fn wait(&mut self, signals: &LoopSignals) -> Result<bool> {
+        let deadline = (self.timeout_ms > 0)
+            .then(|| Instant::now() + std::time::Duration::from_millis(self.timeout_ms as u64));
+        loop {
+            if signals.break_pending() {
+                return Ok(false);
+            }
+            let timeout = match deadline {
+                None => -1,
+                Some(d) => {
+                    let left = d.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return Ok(false);
+                    }
+                    left.as_millis().max(1) as i32
+                }
+            };
+            let mut fds = [
+                libc::pollfd {
+                    fd: self.socket.fd().as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                },
+                libc::pollfd {
+                    fd: signals.wake_fd().unwrap_or(-1),
+                    events: libc::POLLIN,
+                    revents: 0,
+                },
+            ];
+            // SAFETY: fds is a valid array of two pollfd structs.
+            let n = unsafe { libc::poll(fds.as_mut_ptr(), 2, timeout) };
+            if n < 0 {
+                let err = std::io::Error::last_os_error();
+                if err.raw_os_error() == Some(libc::EINTR) {
+                    continue;
+                }
+                return Err(Error::os("can't poll on packet socket", &err));
+            }
+            if n == 0 {
+                return Ok(false);
+            }
+            if fds[1].revents & libc::POLLIN != 0 {
+                signals.drain_wakeup();
+            }
+            let revents = fds[0].revents;
+            if revents & (libc::POLLERR | libc::POLLHUP | libc::POLLNVAL) != 0 {
+                self.socket_fault(revents)?;
+            }
+            if self.ring.ready() {
+                return Ok(true);
+            }
+        }
+    }
+
+    /// Turns a socket error condition into libpcap's error.
+    fn socket_fault(&self, revents: i16) -> Result<()> {
+        if revents & libc::POLLNVAL != 0 {
+            return Err(Error::new("Invalid polling request on packet socket"));
+        }
+        if revents & libc::POLLHUP != 0 {
+            return Err(Error::new("Hangup on packet socket"));
+        }
+        match self.socket.take_error() {
+            0 => Ok(()),
+            libc::ENETDOWN => {
+                // Down or deleted: libpcap says which.
+                let gone = self
+                    .device
+                    .as_deref()
+                    .is_some_and(|d| iface::flags(self.socket.fd(), d).is_none());
+                Err(Error::new(if gone {
+                    "The interface disappeared"
+                } else {
+                    "The interface went down"
+                }))
+            }
+            errno => Err(Error::new(format!(
+                "Error condition on packet socket: {}",
+                crate::names::strerror(errno)
+            ))),
+        }
+    }
+}
+
+impl Shaper {
+    /// Applies libpcap's delivery rules to one frame: None when it is skipped.
+    fn shape(
+        &self,
+        frame: &mut super::frame::Frame<'_>,
+        filter: Option<&Program>,
+    ) -> Option<Delivery> {
+        let link = frame.link_address();
+        let outgoing = link.pkttype == sys::PACKET_OUTGOING;
+        if outgoing && link.ifindex == self.loopback_ifindex {
+            return None;
+        }
+        match self.direction {
+            Direction::In if outgoing => return None,
+            Direction::Out if !outgoing => return None,
+            _ => {}
+        }
+        let mut wire_len = frame.wire_len();
+        let vlan = frame.stripped_vlan();
+        if self.cooked {
+            frame.start_at_network_header();
+            let mut added = 0u32;
+            if self.linktype == dlt::LINUX_SLL2 {
+                let mut protocol = link.protocol_be;
+                if let Some((tpid, tci)) = vlan {
+                    let mut tag = [0u8; 4];
+                    tag[..2].copy_from_slice(&tci.to_be_bytes());
+                    tag[2..].copy_from_slice(&link.protocol_be.to_be_bytes());
+                    if frame.prepend(&tag) {
+                        added += 4;
+                        protocol = tpid;
+                    }
+                }
+                if frame.prepend(&sll2_header(&link, protocol)) {
+                    added += 20;
+                }
+            } else {
+                if frame.prepend(&sll_header(&link)) {
+                    added += 16;
+                }
+                if let Some((tpid, tci)) = vlan {
+                    if frame.insert(14, &vlan_tag(tpid, tci)) {
+                        added += 4;
+                    }
+                }
+            }
+            wire_len += added;
+        } else if let Some((tpid, tci)) = vlan {
+            let ethernet = self.linktype == dlt::EN10MB || self.linktype == dlt::DOCSIS;
+            if ethernet && frame.insert(12, &vlan_tag(tpid, tci)) {
+                wire_len += 4;
+            }
+        }
+        let mut caplen = frame.caplen() as u32;
+        if let Some(program) = filter {
+            let keep = program.run(frame.bytes(), wire_len);
+            if keep == 0 {
+                return None;
+            }
+            caplen = caplen.min(keep);
+        }
+        caplen = caplen.min(self.snaplen);
+        let (sec, nsec) = frame.timestamp();
+        Some(Delivery {
+            header: PacketHeader {
+                ts_sec: i64::from(sec),
+                ts_frac: if self.nanos { nsec } else { nsec / 1000 },
+                caplen,
+                len: wire_len,
+            },
+            start: frame.start(),
+            len: caplen as usize,
+        })
+    }
+}
+
+fn vlan_tag(tpid: u16, tci: u16) -> [u8; 4] {
+    let mut tag = [0u8; 4];
+    tag[..2].copy_from_slice(&tpid.to_be_bytes());
+    tag[2..].copy_from_slice(&tci.to_be_bytes());
+    tag
+}
+
+/// The 16-byte `DLT_LINUX_SLL` header: packet type, ARPHRD type, address length, address
+/// (8 bytes, zero padded), protocol — all big-endian.
+fn sll_header(link: &super::frame::LinkAddress) -> [u8; 16] {
+    let mut h = [0u8; 16];
+    h[0..2].copy_from_slice(&u16::from(link.pkttype).to_be_bytes());
+    h[2..4].copy_from_slice(&link.hatype.to_be_bytes());
+    h[4..6].copy_from_slice(&u16::from(link.halen).to_be_bytes());
+    let n = usize::from(link.halen).min(8);
+    h[6..6 + n].copy_from_slice(&link.addr[..n]);
+    h[14..16].copy_from_slice(&link.protocol_be.to_be_bytes());
+    h
+}
+
+/// The 20-byte `DLT_LINUX_SLL2` header: protocol, reserved, interface index, ARPHRD type,
+/// packet type, address length, address (8 bytes).
+fn sll2_header(link: &super::frame::LinkAddress, protocol: u16) -> [u8; 20] {
+    let mut h = [0u8; 20];
+    h[0..2].copy_from_slice(&protocol.to_be_bytes());
+    h[4..8].copy_from_slice(&(link.ifindex as u32).to_be_bytes());
+    h[8..10].copy_from_slice(&link.hatype.to_be_bytes());
+    h[10] = link.pkttype;
+    h[11] = link.halen;
+    let n = usize::from(link.halen).min(8);
+    h[12..12 + n].copy_from_slice(&link.addr[..n]);
+    h
+}

@@ -1,0 +1,19 @@
+//! Linux live capture over AF_PACKET.
+//!
+//! - [`socket`]: the packet socket (bind, promiscuous mode, kernel filter, statistics, send).
+//! - [`ring`]: the TPACKET_V3 block ring, lent block by block ([`ring::BlockRing::next_block`]).
+//! - [`frame`]: one packet's view in either ring type, and the in-place header rewrites.
+//! - [`live`]: an activated handle: wait, deliver, libpcap's link-layer rules.
+//! - [`iface`], [`linktype`], [`devices`]: interface queries, ARPHRD -> DLT, pcap_findalldevs.
+//! - [`sys`]: kernel constants and checked wrappers for the raw calls.
+
+pub mod devices;
+pub mod frame;
+pub mod iface;
+pub mod linktype;
+pub mod live;
+pub mod ring;
+pub mod socket;
+pub mod sys;
+
+pub use live::{Direction, Live};
