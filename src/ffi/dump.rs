@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::savefile::writer::{self, FILE_HEADER_LEN};
 
 /// `pcap_dumper_t`: opaque to C, and really a `FILE`.
-pub type PcapDumper = libc::FILE;
+pub type PcapDumperT = libc::FILE;
 
 extern "C" {
     /// The C library's standard output stream.
@@ -48,7 +48,7 @@ unsafe fn setup(
     linktype: u32,
     f: *mut libc::FILE,
     fname: &str,
-) -> Result<*mut PcapDumper> {
+) -> Result<*mut PcapDumperT> {
     let core = h.core();
     let header = writer::file_header(linktype, core.snaplen, core.precision);
     // SAFETY: forwarded from the caller.
@@ -75,7 +75,7 @@ fn name_of(fname: Option<&CStr>) -> String {
 /// # Safety
 /// `p` is NULL or a live `pcap_t`; `fname` is NULL or a C string.
 #[no_mangle]
-pub unsafe extern "C" fn pcap_dump_open(p: *mut PcapT, fname: *const c_char) -> *mut PcapDumper {
+pub unsafe extern "C" fn pcap_dump_open(p: *mut PcapT, fname: *const c_char) -> *mut PcapDumperT {
     // SAFETY: forwarded from the caller.
     unsafe {
         with_pcap(p, ptr::null_mut(), |h| {
@@ -103,7 +103,7 @@ pub unsafe extern "C" fn pcap_dump_open(p: *mut PcapT, fname: *const c_char) -> 
 /// # Safety
 /// `p` is NULL or a live `pcap_t`; `f` is a live writable stream.
 #[no_mangle]
-pub unsafe extern "C" fn pcap_dump_fopen(p: *mut PcapT, f: *mut libc::FILE) -> *mut PcapDumper {
+pub unsafe extern "C" fn pcap_dump_fopen(p: *mut PcapT, f: *mut libc::FILE) -> *mut PcapDumperT {
     // SAFETY: forwarded from the caller.
     unsafe {
         with_pcap(p, ptr::null_mut(), |h| {
@@ -126,7 +126,7 @@ pub unsafe extern "C" fn pcap_dump_fopen(p: *mut PcapT, f: *mut libc::FILE) -> *
 pub unsafe extern "C" fn pcap_dump_open_append(
     p: *mut PcapT,
     fname: *const c_char,
-) -> *mut PcapDumper {
+) -> *mut PcapDumperT {
     // SAFETY: forwarded from the caller.
     unsafe {
         with_pcap(p, ptr::null_mut(), |h| {
@@ -166,7 +166,7 @@ unsafe fn append_to(
     f: *mut libc::FILE,
     linktype: u32,
     fname: &str,
-) -> Result<*mut PcapDumper> {
+) -> Result<*mut PcapDumperT> {
     // SAFETY: f is live (all calls below).
     unsafe {
         if libc::fseek(f, 0, libc::SEEK_SET) == -1 {
@@ -231,7 +231,7 @@ pub unsafe extern "C" fn pcap_dump(user: *mut u8, h: *const pcap_pkthdr, sp: *co
 /// # Safety
 /// `p` is a live dumper.
 #[no_mangle]
-pub unsafe extern "C" fn pcap_dump_flush(p: *mut PcapDumper) -> c_int {
+pub unsafe extern "C" fn pcap_dump_flush(p: *mut PcapDumperT) -> c_int {
     // SAFETY: forwarded from the caller.
     boundary(-1, || {
         if unsafe { libc::fflush(p) } == libc::EOF {
@@ -247,7 +247,7 @@ pub unsafe extern "C" fn pcap_dump_flush(p: *mut PcapDumper) -> c_int {
 /// # Safety
 /// `p` is a live dumper.
 #[no_mangle]
-pub unsafe extern "C" fn pcap_dump_ftell(p: *mut PcapDumper) -> c_long {
+pub unsafe extern "C" fn pcap_dump_ftell(p: *mut PcapDumperT) -> c_long {
     // SAFETY: forwarded from the caller.
     boundary(-1, || unsafe { libc::ftell(p) })
 }
@@ -257,14 +257,14 @@ pub unsafe extern "C" fn pcap_dump_ftell(p: *mut PcapDumper) -> c_long {
 /// # Safety
 /// `p` is a live dumper.
 #[no_mangle]
-pub unsafe extern "C" fn pcap_dump_ftell64(p: *mut PcapDumper) -> i64 {
+pub unsafe extern "C" fn pcap_dump_ftell64(p: *mut PcapDumperT) -> i64 {
     // SAFETY: forwarded from the caller.
     boundary(-1, || unsafe { libc::ftello(p) })
 }
 
 /// `pcap_dump_file`: the dumper's stream.
 #[no_mangle]
-pub extern "C" fn pcap_dump_file(p: *mut PcapDumper) -> *mut libc::FILE {
+pub extern "C" fn pcap_dump_file(p: *mut PcapDumperT) -> *mut libc::FILE {
     p
 }
 
@@ -273,7 +273,7 @@ pub extern "C" fn pcap_dump_file(p: *mut PcapDumper) -> *mut libc::FILE {
 /// # Safety
 /// `p` is a live dumper, not used again.
 #[no_mangle]
-pub unsafe extern "C" fn pcap_dump_close(p: *mut PcapDumper) {
+pub unsafe extern "C" fn pcap_dump_close(p: *mut PcapDumperT) {
     // SAFETY: forwarded from the caller.
     boundary((), || {
         unsafe { libc::fclose(p) };

@@ -5,11 +5,21 @@
 #ifndef oxpcap_prototypes_pcap_h
 #define oxpcap_prototypes_pcap_h
 
+PCAP_API int pcap_activate(pcap_t *p);
+
 PCAP_API void pcap_breakloop(pcap_t *p);
 
 PCAP_API int pcap_bufsize(pcap_t *p);
 
+PCAP_API int pcap_can_set_rfmon(pcap_t *p);
+
 PCAP_API void pcap_close(pcap_t *p);
+
+PCAP_API int pcap_compile(pcap_t *p, struct bpf_program *fp, const char *text, int optimize, unsigned int netmask);
+
+PCAP_API int pcap_compile_nopcap(int snaplen, int linktype, struct bpf_program *fp, const char *text, int optimize, unsigned int netmask);
+
+PCAP_API pcap_t *pcap_create(const char *source, char *errbuf);
 
 PCAP_API int pcap_datalink(pcap_t *p);
 
@@ -25,15 +35,51 @@ PCAP_API const char *pcap_datalink_val_to_name(int linktype);
 
 PCAP_API int pcap_dispatch(pcap_t *p, int cnt, pcap_handler callback, unsigned char *user);
 
+PCAP_API void pcap_dump(uint8_t *user, const struct pcap_pkthdr *h, const uint8_t *sp);
+
+PCAP_API void pcap_dump_close(pcap_dumper_t *p);
+
+PCAP_API FILE *pcap_dump_file(pcap_dumper_t *p);
+
+PCAP_API int pcap_dump_flush(pcap_dumper_t *p);
+
+PCAP_API pcap_dumper_t *pcap_dump_fopen(pcap_t *p, FILE *f);
+
+PCAP_API long pcap_dump_ftell(pcap_dumper_t *p);
+
+PCAP_API int64_t pcap_dump_ftell64(pcap_dumper_t *p);
+
+PCAP_API pcap_dumper_t *pcap_dump_open(pcap_t *p, const char *fname);
+
+PCAP_API pcap_dumper_t *pcap_dump_open_append(pcap_t *p, const char *fname);
+
+PCAP_API FILE *pcap_file(pcap_t *p);
+
+PCAP_API int pcap_fileno(pcap_t *p);
+
+PCAP_API pcap_t *pcap_fopen_offline(FILE *fp, char *errbuf);
+
+PCAP_API pcap_t *pcap_fopen_offline_with_tstamp_precision(FILE *fp, unsigned int precision, char *errbuf);
+
 PCAP_API void pcap_free_datalinks(int *list);
 
 PCAP_API void pcap_free_tstamp_types(int *list);
+
+PCAP_API const struct timeval *pcap_get_required_select_timeout(pcap_t *p);
+
+PCAP_API int pcap_get_selectable_fd(pcap_t *p);
 
 PCAP_API int pcap_get_tstamp_precision(pcap_t *p);
 
 PCAP_API char *pcap_geterr(pcap_t *p);
 
+PCAP_API int pcap_getnonblock(pcap_t *p, char *_errbuf);
+
 PCAP_API int pcap_init(unsigned int opts, char *errbuf);
+
+PCAP_API int pcap_inject(pcap_t *p, const void *buf, size_t size);
+
+PCAP_API int pcap_is_swapped(pcap_t *p);
 
 PCAP_API const char *pcap_lib_version(void);
 
@@ -43,6 +89,10 @@ PCAP_API int pcap_list_tstamp_types(pcap_t *p, int **list);
 
 PCAP_API int pcap_loop(pcap_t *p, int cnt, pcap_handler callback, unsigned char *user);
 
+PCAP_API int pcap_major_version(pcap_t *p);
+
+PCAP_API int pcap_minor_version(pcap_t *p);
+
 PCAP_API const unsigned char *pcap_next(pcap_t *p, struct pcap_pkthdr *h);
 
 PCAP_API int pcap_next_ex(pcap_t *p, struct pcap_pkthdr **pkt_header, const unsigned char **pkt_data);
@@ -51,11 +101,43 @@ PCAP_API pcap_t *pcap_open_dead(int linktype, int snaplen);
 
 PCAP_API pcap_t *pcap_open_dead_with_tstamp_precision(int linktype, int snaplen, unsigned int precision);
 
+PCAP_API pcap_t *pcap_open_live(const char *device, int snaplen, int promisc, int to_ms, char *errbuf);
+
+PCAP_API pcap_t *pcap_open_offline(const char *fname, char *errbuf);
+
+PCAP_API pcap_t *pcap_open_offline_with_tstamp_precision(const char *fname, unsigned int precision, char *errbuf);
+
 PCAP_API void pcap_perror(pcap_t *p, const char *prefix);
+
+PCAP_API int pcap_sendpacket(pcap_t *p, const uint8_t *buf, int size);
+
+PCAP_API int pcap_set_buffer_size(pcap_t *p, int size);
 
 PCAP_API int pcap_set_datalink(pcap_t *p, int linktype);
 
+PCAP_API int pcap_set_immediate_mode(pcap_t *p, int immediate);
+
+PCAP_API int pcap_set_promisc(pcap_t *p, int promisc);
+
+PCAP_API int pcap_set_protocol_linux(pcap_t *p, int protocol);
+
+PCAP_API int pcap_set_rfmon(pcap_t *p, int rfmon);
+
+PCAP_API int pcap_set_snaplen(pcap_t *p, int snaplen);
+
+PCAP_API int pcap_set_timeout(pcap_t *p, int to_ms);
+
+PCAP_API int pcap_set_tstamp_precision(pcap_t *p, int precision);
+
+PCAP_API int pcap_set_tstamp_type(pcap_t *p, int tstamp_type);
+
+PCAP_API int pcap_setdirection(pcap_t *p, int direction);
+
+PCAP_API int pcap_setnonblock(pcap_t *p, int nonblock, char *errbuf);
+
 PCAP_API int pcap_snapshot(pcap_t *p);
+
+PCAP_API int pcap_stats(pcap_t *p, struct pcap_stat *ps);
 
 PCAP_API const char *pcap_statustostr(int code);
 
