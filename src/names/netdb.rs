@@ -29,6 +29,8 @@ struct Netent {
     n_net: u32,
 }
 
+/// The C library's reentrant database calls (not ours: kept out of the generated header).
+/// cbindgen:ignore
 extern "C" {
     fn getservbyname_r(
         name: *const c_char,
