@@ -5,11 +5,21 @@
 #ifndef oxpcap_prototypes_pcap_h
 #define oxpcap_prototypes_pcap_h
 
+PCAP_API int pcap_activate(pcap_t *p);
+
 PCAP_API void pcap_breakloop(pcap_t *p);
 
 PCAP_API int pcap_bufsize(pcap_t *p);
 
+PCAP_API int pcap_can_set_rfmon(pcap_t *p);
+
 PCAP_API void pcap_close(pcap_t *p);
+
+PCAP_API int pcap_compile(pcap_t *p, struct bpf_program *fp, const char *text, int optimize, unsigned int netmask);
+
+PCAP_API int pcap_compile_nopcap(int snaplen, int linktype, struct bpf_program *fp, const char *text, int optimize, unsigned int netmask);
+
+PCAP_API pcap_t *pcap_create(const char *source, char *errbuf);
 
 PCAP_API int pcap_datalink(pcap_t *p);
 
@@ -25,15 +35,25 @@ PCAP_API const char *pcap_datalink_val_to_name(int linktype);
 
 PCAP_API int pcap_dispatch(pcap_t *p, int cnt, pcap_handler callback, unsigned char *user);
 
+PCAP_API int pcap_fileno(pcap_t *p);
+
 PCAP_API void pcap_free_datalinks(int *list);
 
 PCAP_API void pcap_free_tstamp_types(int *list);
+
+PCAP_API const struct timeval *pcap_get_required_select_timeout(pcap_t *p);
+
+PCAP_API int pcap_get_selectable_fd(pcap_t *p);
 
 PCAP_API int pcap_get_tstamp_precision(pcap_t *p);
 
 PCAP_API char *pcap_geterr(pcap_t *p);
 
+PCAP_API int pcap_getnonblock(pcap_t *p, char *_errbuf);
+
 PCAP_API int pcap_init(unsigned int opts, char *errbuf);
+
+PCAP_API int pcap_inject(pcap_t *p, const void *buf, size_t size);
 
 PCAP_API const char *pcap_lib_version(void);
 
@@ -51,11 +71,39 @@ PCAP_API pcap_t *pcap_open_dead(int linktype, int snaplen);
 
 PCAP_API pcap_t *pcap_open_dead_with_tstamp_precision(int linktype, int snaplen, unsigned int precision);
 
+PCAP_API pcap_t *pcap_open_live(const char *device, int snaplen, int promisc, int to_ms, char *errbuf);
+
 PCAP_API void pcap_perror(pcap_t *p, const char *prefix);
+
+PCAP_API int pcap_sendpacket(pcap_t *p, const uint8_t *buf, int size);
+
+PCAP_API int pcap_set_buffer_size(pcap_t *p, int size);
 
 PCAP_API int pcap_set_datalink(pcap_t *p, int linktype);
 
+PCAP_API int pcap_set_immediate_mode(pcap_t *p, int immediate);
+
+PCAP_API int pcap_set_promisc(pcap_t *p, int promisc);
+
+PCAP_API int pcap_set_protocol_linux(pcap_t *p, int protocol);
+
+PCAP_API int pcap_set_rfmon(pcap_t *p, int rfmon);
+
+PCAP_API int pcap_set_snaplen(pcap_t *p, int snaplen);
+
+PCAP_API int pcap_set_timeout(pcap_t *p, int to_ms);
+
+PCAP_API int pcap_set_tstamp_precision(pcap_t *p, int precision);
+
+PCAP_API int pcap_set_tstamp_type(pcap_t *p, int tstamp_type);
+
+PCAP_API int pcap_setdirection(pcap_t *p, pcap_direction_t direction);
+
+PCAP_API int pcap_setnonblock(pcap_t *p, int nonblock, char *errbuf);
+
 PCAP_API int pcap_snapshot(pcap_t *p);
+
+PCAP_API int pcap_stats(pcap_t *p, struct pcap_stat *ps);
 
 PCAP_API const char *pcap_statustostr(int code);
 

@@ -13,20 +13,6 @@ PCAP_API int pcap_findalldevs(pcap_if_t **devices, char *errbuf);
 PCAP_API void pcap_freealldevs(pcap_if_t *devices);
 
 /* Creating and configuring a live capture. */
-PCAP_API pcap_t *pcap_create(const char *device, char *errbuf);
-PCAP_API int pcap_set_snaplen(pcap_t *p, int snaplen);
-PCAP_API int pcap_set_promisc(pcap_t *p, int on);
-PCAP_API int pcap_can_set_rfmon(pcap_t *p);
-PCAP_API int pcap_set_rfmon(pcap_t *p, int on);
-PCAP_API int pcap_set_timeout(pcap_t *p, int milliseconds);
-PCAP_API int pcap_set_tstamp_type(pcap_t *p, int type);
-PCAP_API int pcap_set_immediate_mode(pcap_t *p, int on);
-PCAP_API int pcap_set_buffer_size(pcap_t *p, int bytes);
-PCAP_API int pcap_set_tstamp_precision(pcap_t *p, int precision);
-PCAP_API int pcap_set_protocol_linux(pcap_t *p, int protocol);
-PCAP_API int pcap_activate(pcap_t *p);
-PCAP_API pcap_t *pcap_open_live(const char *device, int snaplen, int promisc, int timeout_ms,
-                                char *errbuf);
 
 /* Time stamp types. */
 
@@ -39,22 +25,11 @@ PCAP_API pcap_t *pcap_fopen_offline_with_tstamp_precision(FILE *file, u_int prec
                                                           char *errbuf);
 
 /* Reading and sending packets. */
-PCAP_API int pcap_stats(pcap_t *p, struct pcap_stat *stats);
-PCAP_API int pcap_setdirection(pcap_t *p, pcap_direction_t direction);
-PCAP_API int pcap_getnonblock(pcap_t *p, char *errbuf);
-PCAP_API int pcap_setnonblock(pcap_t *p, int nonblock, char *errbuf);
-PCAP_API int pcap_inject(pcap_t *p, const void *bytes, size_t size);
-PCAP_API int pcap_sendpacket(pcap_t *p, const u_char *bytes, int size);
-PCAP_API int pcap_get_selectable_fd(pcap_t *p);
-PCAP_API const struct timeval *pcap_get_required_select_timeout(pcap_t *p);
-PCAP_API int pcap_fileno(pcap_t *p);
 PCAP_API FILE *pcap_file(pcap_t *p);
 
 /* Errors. */
 
 /* Filters. */
-PCAP_API int pcap_compile(pcap_t *p, struct bpf_program *program, const char *expression,
-                          int optimize, bpf_u_int32 netmask);
 PCAP_API void pcap_freecode(struct bpf_program *program);
 PCAP_API int pcap_setfilter(pcap_t *p, struct bpf_program *program);
 PCAP_API int pcap_offline_filter(const struct bpf_program *program,
