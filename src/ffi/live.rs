@@ -345,6 +345,11 @@ pub unsafe extern "C" fn pcap_fileno(p: *mut PcapT) -> c_int {
 /// `p` is NULL or a live `pcap_t`.
 #[no_mangle]
 pub unsafe extern "C" fn pcap_get_selectable_fd(p: *mut PcapT) -> c_int {
+    // A savefile's stream descriptor is selectable (its pcap_fileno is -1, as in libpcap).
+    // SAFETY: forwarded from the caller.
+    if let Some(fd) = unsafe { super::savefile::stream_fd(p) } {
+        return fd;
+    }
     // SAFETY: forwarded from the caller.
     unsafe { descriptor(p) }
 }

@@ -25,9 +25,11 @@ use crate::handle::{LoopSignals, Pcap};
 
 pub mod capture;
 pub mod compile;
+pub mod dump;
 pub mod handle;
 pub mod live;
 pub mod names;
+pub mod savefile;
 pub mod types;
 
 pub use types::*;
