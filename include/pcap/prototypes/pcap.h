@@ -131,7 +131,7 @@ PCAP_API int pcap_set_tstamp_precision(pcap_t *p, int precision);
 
 PCAP_API int pcap_set_tstamp_type(pcap_t *p, int tstamp_type);
 
-PCAP_API int pcap_setdirection(pcap_t *p, int direction);
+PCAP_API int pcap_setdirection(pcap_t *p, pcap_direction_t direction);
 
 PCAP_API int pcap_setnonblock(pcap_t *p, int nonblock, char *errbuf);
 
