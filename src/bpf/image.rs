@@ -5,12 +5,12 @@
 //!   conditional jumps pad the operand to 16 columns and add `jt T\tjf F` with absolute
 //!   targets; `ja` shows its absolute target, all in C `int` arithmetic;
 //! - opcodes libpcap does not name (including `ldx len`, which its interpreter does run) are
-//!   `unimp    0x<code>`;
+//!   `unimp    0x<code>`, and every jump-class opcode but `ja` shows `jt`/`jf`, named or not;
 //! - absolute loads at Linux's ancillary-data offsets show the offset's name (`[vlan_tci]`).
 
 use std::fmt::Write;
 
-use super::insn::Insn;
+use super::insn::{class, op, Insn, BPF_JA, BPF_JMP};
 
 /// How an instruction's operand is shown.
 enum Operand {
@@ -56,67 +56,66 @@ const ANCILLARY_NAMES: [(u32, &str); 16] = [
     (0xfffff03c, "vlan_tpid"),
 ];
 
-/// The mnemonic, the operand form, and whether it is a conditional jump.
-fn describe(code: u16) -> Option<(&'static str, Operand, bool)> {
+/// The mnemonic and the operand form of a named opcode.
+fn describe(code: u16) -> Option<(&'static str, Operand)> {
     use Operand::*;
-    let (name, operand, cond) = match code {
-        0x06 => ("ret", Dec, false),
-        0x16 => ("ret", None, false),
-        0x20 => ("ld", Abs, false),
-        0x28 => ("ldh", Abs, false),
-        0x30 => ("ldb", Abs, false),
-        0x80 => ("ld", PktLen, false),
-        0x40 => ("ld", Ind, false),
-        0x48 => ("ldh", Ind, false),
-        0x50 => ("ldb", Ind, false),
-        0x00 => ("ld", Hex, false),
-        0x01 => ("ldx", Hex, false),
-        0xb1 => ("ldxb", Msh, false),
-        0x60 => ("ld", Mem, false),
-        0x61 => ("ldx", Mem, false),
-        0x02 => ("st", Mem, false),
-        0x03 => ("stx", Mem, false),
-        0x05 => ("ja", Target, false),
-        0x15 => ("jeq", Hex, true),
-        0x25 => ("jgt", Hex, true),
-        0x35 => ("jge", Hex, true),
-        0x45 => ("jset", Hex, true),
-        0x1d => ("jeq", X, true),
-        0x2d => ("jgt", X, true),
-        0x3d => ("jge", X, true),
-        0x4d => ("jset", X, true),
-        0x04 => ("add", Dec, false),
-        0x14 => ("sub", Dec, false),
-        0x24 => ("mul", Dec, false),
-        0x34 => ("div", Dec, false),
-        0x94 => ("mod", Dec, false),
-        0x54 => ("and", Hex, false),
-        0x44 => ("or", Hex, false),
-        0xa4 => ("xor", Hex, false),
-        0x64 => ("lsh", Dec, false),
-        0x74 => ("rsh", Dec, false),
-        0x0c => ("add", X, false),
-        0x1c => ("sub", X, false),
-        0x2c => ("mul", X, false),
-        0x3c => ("div", X, false),
-        0x9c => ("mod", X, false),
-        0x5c => ("and", X, false),
-        0x4c => ("or", X, false),
-        0xac => ("xor", X, false),
-        0x6c => ("lsh", X, false),
-        0x7c => ("rsh", X, false),
-        0x84 => ("neg", None, false),
-        0x07 => ("tax", None, false),
-        0x87 => ("txa", None, false),
+    let described = match code {
+        0x06 => ("ret", Dec),
+        0x16 => ("ret", None),
+        0x20 => ("ld", Abs),
+        0x28 => ("ldh", Abs),
+        0x30 => ("ldb", Abs),
+        0x80 => ("ld", PktLen),
+        0x40 => ("ld", Ind),
+        0x48 => ("ldh", Ind),
+        0x50 => ("ldb", Ind),
+        0x00 => ("ld", Hex),
+        0x01 => ("ldx", Hex),
+        0xb1 => ("ldxb", Msh),
+        0x60 => ("ld", Mem),
+        0x61 => ("ldx", Mem),
+        0x02 => ("st", Mem),
+        0x03 => ("stx", Mem),
+        0x05 => ("ja", Target),
+        0x15 => ("jeq", Hex),
+        0x25 => ("jgt", Hex),
+        0x35 => ("jge", Hex),
+        0x45 => ("jset", Hex),
+        0x1d => ("jeq", X),
+        0x2d => ("jgt", X),
+        0x3d => ("jge", X),
+        0x4d => ("jset", X),
+        0x04 => ("add", Dec),
+        0x14 => ("sub", Dec),
+        0x24 => ("mul", Dec),
+        0x34 => ("div", Dec),
+        0x94 => ("mod", Dec),
+        0x54 => ("and", Hex),
+        0x44 => ("or", Hex),
+        0xa4 => ("xor", Hex),
+        0x64 => ("lsh", Dec),
+        0x74 => ("rsh", Dec),
+        0x0c => ("add", X),
+        0x1c => ("sub", X),
+        0x2c => ("mul", X),
+        0x3c => ("div", X),
+        0x9c => ("mod", X),
+        0x5c => ("and", X),
+        0x4c => ("or", X),
+        0xac => ("xor", X),
+        0x6c => ("lsh", X),
+        0x7c => ("rsh", X),
+        0x84 => ("neg", None),
+        0x07 => ("tax", None),
+        0x87 => ("txa", None),
         _ => return Option::None,
     };
-    Some((name, operand, cond))
+    Some(described)
 }
 
 /// `bpf_image(insn, n)`: the text of one instruction at index `n`.
 pub fn image(insn: &Insn, n: i32) -> String {
     let k = insn.k;
-    let signed = k as i32;
     let mut text = String::with_capacity(64);
     // `(%03d)`: at least three characters including a sign, zero-padded.
     let _ = if n < 0 {
@@ -124,11 +123,26 @@ pub fn image(insn: &Insn, n: i32) -> String {
     } else {
         write!(text, "({n:03}) ")
     };
-    let Some((name, operand, cond)) = describe(insn.code) else {
-        let _ = write!(text, "{:<8} 0x{:x}", "unimp", insn.code);
-        return text;
+    // Every jump-class opcode except `ja` shows its two targets, even an unnamed one.
+    let cond = class(insn.code) == BPF_JMP && op(insn.code) != BPF_JA;
+    let (name, operand) = match describe(insn.code) {
+        Some((name, operand)) => (name, render(operand, k, n)),
+        None => ("unimp", format!("0x{:x}", insn.code)),
     };
-    let operand = match operand {
+    if cond {
+        let jt = n.wrapping_add(1).wrapping_add(insn.jt as i32);
+        let jf = n.wrapping_add(1).wrapping_add(insn.jf as i32);
+        let _ = write!(text, "{name:<8} {operand:<16} jt {jt}\tjf {jf}");
+    } else {
+        let _ = write!(text, "{name:<8} {operand}");
+    }
+    text
+}
+
+/// The operand text of instruction `n` with constant `k`.
+fn render(operand: Operand, k: u32, n: i32) -> String {
+    let signed = k as i32;
+    match operand {
         Operand::None => String::new(),
         Operand::X => "x".to_string(),
         Operand::Hex => format!("#0x{k:x}"),
@@ -142,15 +156,7 @@ pub fn image(insn: &Insn, n: i32) -> String {
         Operand::Msh => format!("4*([{signed}]&0xf)"),
         Operand::PktLen => "#pktlen".to_string(),
         Operand::Target => n.wrapping_add(1).wrapping_add(signed).to_string(),
-    };
-    if cond {
-        let jt = n.wrapping_add(1).wrapping_add(insn.jt as i32);
-        let jf = n.wrapping_add(1).wrapping_add(insn.jf as i32);
-        let _ = write!(text, "{name:<8} {operand:<16} jt {jt}\tjf {jf}");
-    } else {
-        let _ = write!(text, "{name:<8} {operand}");
     }
-    text
 }
 
 /// `bpf_dump(program, option)`: the lines it prints, each without its newline.
