@@ -12,6 +12,7 @@ pub mod bpf;
 pub mod capture;
 pub mod error;
 pub mod ffi;
+pub mod filter;
 pub mod handle;
 pub mod names;
 pub mod source;

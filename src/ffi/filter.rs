@@ -7,7 +7,7 @@
 //! them with `free()` instead of `pcap_freecode` stays correct.
 
 use std::cell::UnsafeCell;
-use std::ffi::{c_char, c_int, c_uint, CString};
+use std::ffi::{c_char, c_int, c_uchar, c_uint, CString};
 use std::ptr;
 
 use super::{boundary, pcap_pkthdr, with_pcap_status, PcapT};
@@ -89,7 +89,7 @@ unsafe fn packet<'a>(p: *const u8, len: c_uint) -> &'a [u8] {
 #[no_mangle]
 pub unsafe extern "C" fn bpf_filter(
     pc: *const Insn,
-    p: *const u8,
+    p: *const c_uchar,
     wirelen: c_uint,
     buflen: c_uint,
 ) -> c_uint {
@@ -205,7 +205,7 @@ pub unsafe extern "C" fn pcap_freecode(program: *mut bpf_program) {
 pub unsafe extern "C" fn pcap_offline_filter(
     fp: *const bpf_program,
     h: *const pcap_pkthdr,
-    pkt: *const u8,
+    pkt: *const c_uchar,
 ) -> c_int {
     boundary(0, || {
         // SAFETY: NULL or readable, by the caller's guarantee.

@@ -24,6 +24,7 @@ use crate::error::{status, Error, Result};
 use crate::handle::{LoopSignals, Pcap};
 
 pub mod capture;
+pub mod compile;
 pub mod filter;
 pub mod handle;
 pub mod live;
