@@ -15,6 +15,7 @@ pub mod ffi;
 pub mod filter;
 pub mod handle;
 pub mod names;
+pub mod savefile;
 pub mod source;
 
 pub use error::{Error, Result};

@@ -25,10 +25,12 @@ use crate::handle::{LoopSignals, Pcap};
 
 pub mod capture;
 pub mod compile;
+pub mod dump;
 pub mod filter;
 pub mod handle;
 pub mod live;
 pub mod names;
+pub mod savefile;
 pub mod types;
 
 pub use types::*;

@@ -35,7 +35,31 @@ PCAP_API const char *pcap_datalink_val_to_name(int linktype);
 
 PCAP_API int pcap_dispatch(pcap_t *p, int cnt, pcap_handler callback, unsigned char *user);
 
+PCAP_API void pcap_dump(uint8_t *user, const struct pcap_pkthdr *h, const uint8_t *sp);
+
+PCAP_API void pcap_dump_close(pcap_dumper_t *p);
+
+PCAP_API FILE *pcap_dump_file(pcap_dumper_t *p);
+
+PCAP_API int pcap_dump_flush(pcap_dumper_t *p);
+
+PCAP_API pcap_dumper_t *pcap_dump_fopen(pcap_t *p, FILE *f);
+
+PCAP_API long pcap_dump_ftell(pcap_dumper_t *p);
+
+PCAP_API int64_t pcap_dump_ftell64(pcap_dumper_t *p);
+
+PCAP_API pcap_dumper_t *pcap_dump_open(pcap_t *p, const char *fname);
+
+PCAP_API pcap_dumper_t *pcap_dump_open_append(pcap_t *p, const char *fname);
+
+PCAP_API FILE *pcap_file(pcap_t *p);
+
 PCAP_API int pcap_fileno(pcap_t *p);
+
+PCAP_API pcap_t *pcap_fopen_offline(FILE *fp, char *errbuf);
+
+PCAP_API pcap_t *pcap_fopen_offline_with_tstamp_precision(FILE *fp, unsigned int precision, char *errbuf);
 
 PCAP_API void pcap_free_datalinks(int *list);
 
@@ -57,6 +81,8 @@ PCAP_API int pcap_init(unsigned int opts, char *errbuf);
 
 PCAP_API int pcap_inject(pcap_t *p, const void *buf, size_t size);
 
+PCAP_API int pcap_is_swapped(pcap_t *p);
+
 PCAP_API const char *pcap_lib_version(void);
 
 PCAP_API int pcap_list_datalinks(pcap_t *p, int **list);
@@ -64,6 +90,10 @@ PCAP_API int pcap_list_datalinks(pcap_t *p, int **list);
 PCAP_API int pcap_list_tstamp_types(pcap_t *p, int **list);
 
 PCAP_API int pcap_loop(pcap_t *p, int cnt, pcap_handler callback, unsigned char *user);
+
+PCAP_API int pcap_major_version(pcap_t *p);
+
+PCAP_API int pcap_minor_version(pcap_t *p);
 
 PCAP_API const unsigned char *pcap_next(pcap_t *p, struct pcap_pkthdr *h);
 
@@ -76,6 +106,10 @@ PCAP_API pcap_t *pcap_open_dead(int linktype, int snaplen);
 PCAP_API pcap_t *pcap_open_dead_with_tstamp_precision(int linktype, int snaplen, unsigned int precision);
 
 PCAP_API pcap_t *pcap_open_live(const char *device, int snaplen, int promisc, int to_ms, char *errbuf);
+
+PCAP_API pcap_t *pcap_open_offline(const char *fname, char *errbuf);
+
+PCAP_API pcap_t *pcap_open_offline_with_tstamp_precision(const char *fname, unsigned int precision, char *errbuf);
 
 PCAP_API void pcap_perror(pcap_t *p, const char *prefix);
 
@@ -101,7 +135,7 @@ PCAP_API int pcap_set_tstamp_precision(pcap_t *p, int precision);
 
 PCAP_API int pcap_set_tstamp_type(pcap_t *p, int tstamp_type);
 
-PCAP_API int pcap_setdirection(pcap_t *p, int direction);
+PCAP_API int pcap_setdirection(pcap_t *p, pcap_direction_t direction);
 
 PCAP_API int pcap_setfilter(pcap_t *p, struct bpf_program *fp);
 

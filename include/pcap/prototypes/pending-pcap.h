@@ -17,15 +17,8 @@ PCAP_API void pcap_freealldevs(pcap_if_t *devices);
 /* Time stamp types. */
 
 /* Opening savefiles. */
-PCAP_API pcap_t *pcap_open_offline(const char *path, char *errbuf);
-PCAP_API pcap_t *pcap_open_offline_with_tstamp_precision(const char *path, u_int precision,
-                                                         char *errbuf);
-PCAP_API pcap_t *pcap_fopen_offline(FILE *file, char *errbuf);
-PCAP_API pcap_t *pcap_fopen_offline_with_tstamp_precision(FILE *file, u_int precision,
-                                                          char *errbuf);
 
 /* Reading and sending packets. */
-PCAP_API FILE *pcap_file(pcap_t *p);
 
 /* Errors. */
 
@@ -34,20 +27,8 @@ PCAP_API FILE *pcap_file(pcap_t *p);
 /* Link types. */
 
 /* Handle properties. */
-PCAP_API int pcap_is_swapped(pcap_t *p);
-PCAP_API int pcap_major_version(pcap_t *p);
-PCAP_API int pcap_minor_version(pcap_t *p);
 
 /* Writing savefiles. */
-PCAP_API pcap_dumper_t *pcap_dump_open(pcap_t *p, const char *path);
-PCAP_API pcap_dumper_t *pcap_dump_fopen(pcap_t *p, FILE *file);
-PCAP_API pcap_dumper_t *pcap_dump_open_append(pcap_t *p, const char *path);
-PCAP_API FILE *pcap_dump_file(pcap_dumper_t *d);
-PCAP_API long pcap_dump_ftell(pcap_dumper_t *d);
-PCAP_API int64_t pcap_dump_ftell64(pcap_dumper_t *d);
-PCAP_API int pcap_dump_flush(pcap_dumper_t *d);
-PCAP_API void pcap_dump_close(pcap_dumper_t *d);
-PCAP_API void pcap_dump(u_char *dumper, const struct pcap_pkthdr *header, const u_char *bytes);
 
 /* Remote capture (rpcap). Debian's libpcap is built without it and does not export these
  * either; they are declared because its header declares them. */

@@ -508,7 +508,7 @@ impl Shaper {
         Some(Delivery {
             header: PacketHeader {
                 ts_sec: i64::from(sec),
-                ts_frac: if self.nanos { nsec } else { nsec / 1000 },
+                ts_frac: i64::from(if self.nanos { nsec } else { nsec / 1000 }),
                 caplen,
                 len: wire_len,
             },
