@@ -44,6 +44,9 @@ compat: all
 test: deps lint rust-test ctests compat
 	@echo "make test: all passed"
 
+bench: all
+	bash bench/savefile/run.sh
+
 header:
 	OXPCAP_BLESS=1 $(CARGO) test --release --test header_drift
 
