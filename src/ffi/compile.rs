@@ -19,7 +19,7 @@ pub const PCAP_NETMASK_UNKNOWN: u32 = 0xffff_ffff;
 /// # Safety
 /// `fp` points to a writable `struct bpf_program`.
 unsafe fn store_program(fp: *mut bpf_program, prog: &Program) -> Result<()> {
-    let n = prog.insns.len();
+    let n = prog.insns().len();
     let bytes = n.max(1) * std::mem::size_of::<Insn>();
     // SAFETY: malloc of a non-zero size; checked for NULL below.
     let mem = unsafe { libc::malloc(bytes) }.cast::<Insn>();
@@ -28,7 +28,7 @@ unsafe fn store_program(fp: *mut bpf_program, prog: &Program) -> Result<()> {
     }
     // SAFETY: mem has room for n instructions; the source is a live Vec of n.
     unsafe {
-        std::ptr::copy_nonoverlapping(prog.insns.as_ptr(), mem, n);
+        std::ptr::copy_nonoverlapping(prog.insns().as_ptr(), mem, n);
         (*fp).bf_len = n as c_uint;
         (*fp).bf_insns = mem;
     }

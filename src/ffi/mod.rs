@@ -26,6 +26,7 @@ use crate::handle::{LoopSignals, Pcap};
 pub mod capture;
 pub mod compile;
 pub mod dump;
+pub mod filter;
 pub mod handle;
 pub mod live;
 pub mod names;

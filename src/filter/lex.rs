@@ -381,17 +381,26 @@ fn tokenize_into(text: &str, out: &mut Vec<Spanned>) -> Result<(), String> {
             b'!' => Some(Op::Bang),
             _ => None,
         };
-        // `\name`: a name even when it is a keyword.
+        // `\name`: a name even when it is a keyword; `\x` inside takes x as it is.
         if c == b'\\' {
-            let n = b[i + 1..]
-                .iter()
-                .take_while(|ch| ch.is_ascii_alphanumeric() || matches!(ch, b'.' | b'_' | b'-'))
-                .count();
-            if n == 0 {
+            let mut name = Vec::new();
+            let mut j = i;
+            while j < b.len() {
+                if b[j] == b'\\' && j + 1 < b.len() {
+                    name.push(b[j + 1]);
+                    j += 2;
+                } else if b[j].is_ascii_alphanumeric() || matches!(b[j], b'.' | b'_' | b'-') {
+                    name.push(b[j]);
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            if name.is_empty() {
                 return Err(SYNTAX.to_string());
             }
-            out.push((Tok::Id(text[i + 1..i + 1 + n].to_string()), start));
-            i += 1 + n;
+            out.push((Tok::Id(String::from_utf8_lossy(&name).into_owned()), start));
+            i = j;
             continue;
         }
         // A word: the longest run of characters that may appear in names, numbers and

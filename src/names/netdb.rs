@@ -29,6 +29,7 @@ struct Netent {
     n_net: u32,
 }
 
+// The C library's reentrant database calls (not ours: the header drift check skips imports).
 extern "C" {
     fn getservbyname_r(
         name: *const c_char,
@@ -236,6 +237,18 @@ pub const EPROTO: &[(&str, u32)] = &[
     ("rarp", 0x8035),
     ("sca", 0x6007),
 ];
+
+/// 802.2 SAP names (`pcap_nametollc`).
+pub const LLC: &[(&str, u32)] = &[
+    ("iso", 0xfe),
+    ("stp", 0x42),
+    ("ipx", 0xe0),
+    ("netbeui", 0xf0),
+];
+
+pub fn llc(name: &str) -> Option<u32> {
+    LLC.iter().find(|(n, _)| *n == name).map(|&(_, v)| v)
+}
 
 pub fn eproto(name: &str) -> Option<u32> {
     EPROTO.iter().find(|(n, _)| *n == name).map(|&(_, v)| v)

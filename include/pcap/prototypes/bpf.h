@@ -5,4 +5,12 @@
 #ifndef oxpcap_prototypes_bpf_h
 #define oxpcap_prototypes_bpf_h
 
+PCAP_API void bpf_dump(const struct bpf_program *p, int option);
+
+PCAP_API unsigned int bpf_filter(const struct bpf_insn *pc, const unsigned char *p, unsigned int wirelen, unsigned int buflen);
+
+PCAP_API char *bpf_image(const struct bpf_insn *p, int n);
+
+PCAP_API int bpf_validate(const struct bpf_insn *f, int len);
+
 #endif  /* oxpcap_prototypes_bpf_h */

@@ -65,6 +65,8 @@ PCAP_API void pcap_free_datalinks(int *list);
 
 PCAP_API void pcap_free_tstamp_types(int *list);
 
+PCAP_API void pcap_freecode(struct bpf_program *program);
+
 PCAP_API const struct timeval *pcap_get_required_select_timeout(pcap_t *p);
 
 PCAP_API int pcap_get_selectable_fd(pcap_t *p);
@@ -96,6 +98,8 @@ PCAP_API int pcap_minor_version(pcap_t *p);
 PCAP_API const unsigned char *pcap_next(pcap_t *p, struct pcap_pkthdr *h);
 
 PCAP_API int pcap_next_ex(pcap_t *p, struct pcap_pkthdr **pkt_header, const unsigned char **pkt_data);
+
+PCAP_API int pcap_offline_filter(const struct bpf_program *fp, const struct pcap_pkthdr *h, const unsigned char *pkt);
 
 PCAP_API pcap_t *pcap_open_dead(int linktype, int snaplen);
 
@@ -131,7 +135,9 @@ PCAP_API int pcap_set_tstamp_precision(pcap_t *p, int precision);
 
 PCAP_API int pcap_set_tstamp_type(pcap_t *p, int tstamp_type);
 
-PCAP_API int pcap_setdirection(pcap_t *p, int direction);
+PCAP_API int pcap_setdirection(pcap_t *p, pcap_direction_t direction);
+
+PCAP_API int pcap_setfilter(pcap_t *p, struct bpf_program *fp);
 
 PCAP_API int pcap_setnonblock(pcap_t *p, int nonblock, char *errbuf);
 

@@ -23,10 +23,6 @@ PCAP_API void pcap_freealldevs(pcap_if_t *devices);
 /* Errors. */
 
 /* Filters. */
-PCAP_API void pcap_freecode(struct bpf_program *program);
-PCAP_API int pcap_setfilter(pcap_t *p, struct bpf_program *program);
-PCAP_API int pcap_offline_filter(const struct bpf_program *program,
-                                 const struct pcap_pkthdr *header, const u_char *bytes);
 
 /* Link types. */
 

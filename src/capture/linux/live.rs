@@ -307,7 +307,7 @@ impl Live {
     /// Installs `program` in the kernel; false when the kernel refuses it (the caller then
     /// filters in user space). Either way no packet already in the ring is delivered later.
     pub fn set_kernel_filter(&mut self, program: &Program) -> bool {
-        let attached = self.socket.attach_filter(&program.insns).is_ok();
+        let attached = self.socket.attach_filter(program.insns()).is_ok();
         if !attached {
             self.socket.detach_filter();
         }

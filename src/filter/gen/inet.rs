@@ -202,6 +202,41 @@ impl Gen {
         Ok(self.g.or(a, b))
     }
 
+    /// Where the OSI network protocol identifier sits: after the 3-byte LLC header.
+    fn osi_base(&self) -> u32 {
+        let l = self.link;
+        match l.kind {
+            super::link::Kind::Llc => l.off_linkpl - 8,
+            _ => l.off_linkpl,
+        }
+    }
+
+    /// `iso proto n`.
+    pub fn iso_proto(&mut self, n: u32) -> Result<Frag, String> {
+        let iso = self.linktype(0xfe)?;
+        let t = self.g.eq(vec![ld(BPF_B, self.osi_base() + 3)], n);
+        Ok(self.g.and(iso, t))
+    }
+
+    /// `isis proto n`: the IS-IS PDU type.
+    pub fn isis_proto(&mut self, n: u32) -> Result<Frag, String> {
+        let isis = self.iso_proto(0x83)?;
+        let t = self.g.eq(vec![ld(BPF_B, self.osi_base() + 7)], n);
+        Ok(self.g.and(isis, t))
+    }
+
+    fn isis_pdus(&mut self, types: &[u32]) -> Result<Frag, String> {
+        let mut f: Option<Frag> = None;
+        for &t in types {
+            let x = self.isis_proto(t)?;
+            f = Some(match f {
+                None => x,
+                Some(a) => self.g.or(a, x),
+            });
+        }
+        Ok(f.expect("a PDU type"))
+    }
+
     /// Not a non-first IPv4 fragment.
     pub fn ipv4_not_fragment(&mut self) -> Frag {
         let t = self.g.test(
@@ -228,6 +263,16 @@ impl Gen {
             Proto::Mopdl => self.linktype(ethertype::MOPDL),
             Proto::Ipx => self.linktype(ethertype::IPX),
             Proto::Iso => self.linktype(0xfe),
+            Proto::Esis => self.iso_proto(0x82),
+            Proto::Isis => self.iso_proto(0x83),
+            Proto::Clnp => self.iso_proto(0x81),
+            Proto::IsisL1 => self.isis_pdus(&[0x1a, 0x18, 0x12, 0x0f, 0x11]),
+            Proto::IsisL2 => self.isis_pdus(&[0x1b, 0x19, 0x14, 0x10, 0x11]),
+            Proto::IsisIih => self.isis_pdus(&[0x11, 0x0f, 0x10]),
+            Proto::IsisLsp => self.isis_pdus(&[0x12, 0x14]),
+            Proto::IsisSnp => self.isis_pdus(&[0x1b, 0x1a, 0x18, 0x19]),
+            Proto::IsisCsnp => self.isis_pdus(&[0x18, 0x19]),
+            Proto::IsisPsnp => self.isis_pdus(&[0x1a, 0x1b]),
             Proto::Stp => self.linktype(0x42),
             Proto::Netbeui => self.linktype(0xf0),
             Proto::Tcp => self.ip_or_ip6_proto(IPPROTO_TCP),
@@ -331,12 +376,29 @@ impl Gen {
             Proto::Tcp => vec![IPPROTO_TCP],
             Proto::Udp => vec![IPPROTO_UDP],
             Proto::Sctp => vec![IPPROTO_SCTP],
-            Proto::Default | Proto::Ip | Proto::Ip6 => match resolved {
+            Proto::Default => match resolved {
                 Some(p) => vec![p],
                 None => all,
             },
             _ => return Err(format!("illegal qualifier of '{kind}'")),
         })
+    }
+
+    /// A service defined for one protocol only, asked for with another.
+    fn check_port_proto(&self, q: Qual, name: &str, proto: Option<u32>) -> Result<(), String> {
+        let want = match q.proto {
+            Proto::Tcp => IPPROTO_TCP,
+            Proto::Udp => IPPROTO_UDP,
+            Proto::Sctp => IPPROTO_SCTP,
+            _ => return Ok(()),
+        };
+        match proto {
+            Some(p) if p != want => {
+                let is = if p == IPPROTO_TCP { "tcp" } else { "udp" };
+                Err(format!("port '{name}' is {is}"))
+            }
+            _ => Ok(()),
+        }
     }
 
     fn check_wlan_dir(&self, q: Qual, what: &str) -> Result<(), String> {
@@ -423,7 +485,24 @@ impl Gen {
                     _ => Err("ethernet address used in non-ether expression".into()),
                 }
             }
-            Id::Aid(_) => Err("aid supported only on ARCnet".into()),
+            Id::Aid(text) => {
+                if self.link.mac != super::link::Mac::Arcnet {
+                    return Err("aid supported only on ARCnet".into());
+                }
+                // libpcap 1.10.3 folds the `$` into the value: (0xd0 + first digit) & 0xff.
+                let first = text[1..2]
+                    .chars()
+                    .next()
+                    .and_then(|c| c.to_digit(16))
+                    .unwrap_or(0);
+                let v = (0xd0 + first) & 0xff;
+                match (q.addr, q.proto) {
+                    (AddrKind::Default | AddrKind::Host, Proto::Default | Proto::Link) => {
+                        self.arcnet_host(v, q.dir)
+                    }
+                    _ => Err("ARCnet address used in non-arc expression".into()),
+                }
+            }
             Id::Name(name) => self.name_id(q, &name),
         }
     }
@@ -486,7 +565,7 @@ impl Gen {
                 self.ports(&protos, q.dir, v, v)
             }
             AddrKind::Proto => self.proto_num(q.proto, v),
-            AddrKind::Protochain => Err("protochain is not supported by this compiler yet".into()),
+            AddrKind::Protochain => self.protochain_num(q.proto, v),
             AddrKind::Gateway => Err("'gateway' requires a name".into()),
             AddrKind::Undef => Err("syntax error in filter expression".into()),
         }
@@ -498,7 +577,48 @@ impl Gen {
             Proto::Ip => self.ip_proto(v),
             Proto::Ip6 => self.ip6_proto(v),
             Proto::Link => self.linktype(v),
+            Proto::Iso => self.iso_proto(v),
+            Proto::Isis => self.isis_proto(v),
             p => Err(format!("'{} proto' is bogus", proto_name(p))),
+        }
+    }
+
+    fn protochain_num(&mut self, p: Proto, v: u32) -> Result<Frag, String> {
+        match p {
+            Proto::Default | Proto::Ip | Proto::Ip6 => {
+                let _ = v;
+                Err("protochain is not supported by this compiler yet".into())
+            }
+            _ => Err("bad protocol applied for 'protochain'".into()),
+        }
+    }
+
+    /// A protocol name for `proto`/`protochain`, resolved as the qualifier says.
+    fn proto_by_name(&self, p: Proto, name: &str) -> Result<u32, String> {
+        match p {
+            Proto::Link => netdb::eproto(name)
+                .or_else(|| netdb::llc(name))
+                .ok_or_else(|| format!("unknown ether proto '{name}'")),
+            Proto::Iso
+            | Proto::Esis
+            | Proto::Isis
+            | Proto::Clnp
+            | Proto::IsisL1
+            | Proto::IsisL2
+            | Proto::IsisIih
+            | Proto::IsisLsp
+            | Proto::IsisSnp
+            | Proto::IsisCsnp
+            | Proto::IsisPsnp => match name {
+                "clnp" => Ok(0x81),
+                "esis" => Ok(0x82),
+                "isis" => Ok(0x83),
+                _ => Err(format!("unknown osi proto '{name}'")),
+            },
+            Proto::Default | Proto::Ip | Proto::Ip6 => {
+                netdb::ip_proto(name).ok_or_else(|| format!("unknown ip proto '{name}'"))
+            }
+            _ => netdb::ip_proto(name).ok_or_else(|| format!("unknown protocol: {name}")),
         }
     }
 
@@ -546,27 +666,28 @@ impl Gen {
                 self.host4(v, mask, q, true)
             }
             AddrKind::Port => {
+                self.port_protos(q, "port", None)?;
                 let (port, proto) =
                     netdb::port(name).ok_or_else(|| format!("unknown port '{name}'"))?;
+                self.check_port_proto(q, name, proto)?;
                 let protos = self.port_protos(q, "port", proto)?;
                 self.ports(&protos, q.dir, port, port)
             }
             AddrKind::Portrange => {
+                self.port_protos(q, "portrange", None)?;
                 let (lo, hi, proto) = netdb::port_range(name)?;
+                self.check_port_proto(q, name, proto)?;
                 let protos = self.port_protos(q, "portrange", proto)?;
                 self.ports(&protos, q.dir, lo.min(hi), lo.max(hi))
             }
             AddrKind::Proto => {
-                let v = match q.proto {
-                    Proto::Link => netdb::eproto(name)
-                        .ok_or_else(|| format!("unknown ether proto '{name}'"))?,
-                    _ => {
-                        netdb::ip_proto(name).ok_or_else(|| format!("unknown ip proto '{name}'"))?
-                    }
-                };
+                let v = self.proto_by_name(q.proto, name)?;
                 self.proto_num(q.proto, v)
             }
-            AddrKind::Protochain => Err("protochain is not supported by this compiler yet".into()),
+            AddrKind::Protochain => {
+                let v = self.proto_by_name(q.proto, name)?;
+                self.protochain_num(q.proto, v)
+            }
             AddrKind::Gateway => Err("'gateway' not supported in this configuration".into()),
             AddrKind::Undef => Err("syntax error in filter expression".into()),
         }

@@ -21,12 +21,20 @@ use super::parse::{Sink, QUAL_SYNTAX};
 use crate::bpf::insn::*;
 use crate::bpf::Insn;
 
+#[derive(PartialEq)]
+enum PrimKind {
+    Inbound,
+    Other,
+}
+
 /// Compilation state for one expression.
 pub struct Gen {
     pub g: Graph,
     pub dlt: i32,
     pub link: LinkState,
     pub netmask: u32,
+    /// The link type named in "no VLAN support" once `pppoes` has made the payload PPP.
+    vlan_name: Option<&'static str>,
     regs_used: u32,
     next_reg: u32,
 }
@@ -98,18 +106,14 @@ pub fn dir_name(d: Dir) -> &'static str {
 impl Gen {
     /// A generator for a link type; Err with libpcap's message for types it has no code for.
     pub fn new(dlt: i32, netmask: u32) -> Result<Gen, String> {
-        let link = LinkState::for_dlt(dlt).ok_or_else(|| {
-            if dlt_known(dlt) {
-                "link-layer type not supported by this compiler yet".to_string()
-            } else {
-                format!("unknown data link type {dlt} (min 104, max 289)")
-            }
-        })?;
+        let link = LinkState::for_dlt(dlt)
+            .ok_or_else(|| format!("unknown data link type {dlt} (min 104, max 289)"))?;
         Ok(Gen {
             g: Graph::default(),
             dlt,
             link,
             netmask,
+            vlan_name: None,
             regs_used: 0,
             next_reg: 0,
         })
@@ -129,6 +133,11 @@ impl Gen {
     }
 
     fn prim(&mut self, p: Prim) -> Result<Frag, String> {
+        let p_kind = if p == Prim::Inbound {
+            PrimKind::Inbound
+        } else {
+            PrimKind::Other
+        };
         match p {
             Prim::Id { q, id } => self.id(q, id),
             Prim::Proto(p) => self.proto_abbrev(p),
@@ -151,6 +160,27 @@ impl Gen {
             Prim::Vlan(id) => self.vlan(id),
             Prim::Mpls(label) => self.mpls(label),
             Prim::Pppoed => self.linktype(ethertype::PPPOED),
+            Prim::Inbound | Prim::Outbound if self.dlt == 8 => {
+                // SLIP: a direction byte, 0 in and 1 out.
+                let v = if matches!(p_kind, PrimKind::Inbound) {
+                    0
+                } else {
+                    1
+                };
+                let a = self.arith_num(0)?;
+                let b = self.arith_load(Proto::Link, a, 1)?;
+                let c = self.arith_num(v)?;
+                self.arith_relation(RelOp::Eq, b, c)
+            }
+            Prim::Inbound | Prim::Outbound => {
+                let out = self.direction_test()?;
+                Ok(if matches!(p_kind, PrimKind::Inbound) {
+                    self.g.not(out)
+                } else {
+                    out
+                })
+            }
+            Prim::Ifindex(i) => Ok(self.ancillary(8, i)),
             Prim::Pppoes(id) => self.pppoes(id),
             other => Err(format!("{other:?} is not supported by this compiler yet")),
         }
@@ -158,12 +188,11 @@ impl Gen {
 
     fn broadcast(&mut self, p: Proto) -> Result<Frag, String> {
         match p {
-            Proto::Default | Proto::Link => {
-                if !self.link.has_ether_addrs() {
-                    return Err("not a broadcast link".to_string());
-                }
-                Ok(self.ether_addr_test(0, [0xff; 6]))
-            }
+            Proto::Default | Proto::Link => match self.link.mac {
+                link::Mac::Six { dst, .. } => Ok(self.ether_addr_test(dst, [0xff; 6])),
+                link::Mac::Arcnet => Ok(self.arcnet_dst_is(0)),
+                link::Mac::None => Err("not a broadcast link".to_string()),
+            },
             Proto::Ip => {
                 if self.netmask == 0xffff_ffff {
                     return Err("netmask not known, so 'ip broadcast' not supported".to_string());
@@ -185,16 +214,15 @@ impl Gen {
 
     fn multicast(&mut self, p: Proto) -> Result<Frag, String> {
         match p {
-            Proto::Default | Proto::Link => {
-                if !self.link.has_ether_addrs() {
-                    return Err("link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel".to_string());
-                }
-                Ok(self.g.test(
-                    vec![Insn::stmt(BPF_LD | BPF_B | BPF_ABS, 0)],
+            Proto::Default | Proto::Link => match self.link.mac {
+                link::Mac::Six { dst, .. } => Ok(self.g.test(
+                    vec![Insn::stmt(BPF_LD | BPF_B | BPF_ABS, dst)],
                     BPF_JMP | BPF_JSET | BPF_K,
                     1,
-                ))
-            }
+                )),
+                link::Mac::Arcnet => Ok(self.arcnet_dst_is(0)),
+                link::Mac::None => Err("link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel".to_string()),
+            },
             Proto::Ip => {
                 let ip = self.linktype(ethertype::IP)?;
                 let t = self.g.test(
@@ -215,6 +243,40 @@ impl Gen {
         }
     }
 
+    /// The ARCnet destination address is `a`.
+    fn arcnet_dst_is(&mut self, a: u32) -> Frag {
+        self.g.eq(vec![Insn::stmt(BPF_LD | BPF_B | BPF_ABS, 1)], a)
+    }
+
+    /// ARCnet address tests by direction.
+    pub fn arcnet_host(&mut self, a: u32, dir: Dir) -> Result<Frag, String> {
+        let at = |g: &mut Gen, off: u32| g.g.eq(vec![Insn::stmt(BPF_LD | BPF_B | BPF_ABS, off)], a);
+        Ok(match dir {
+            Dir::Src => at(self, 0),
+            Dir::Dst => at(self, 1),
+            Dir::And => {
+                let s = at(self, 0);
+                let d = at(self, 1);
+                self.g.and(s, d)
+            }
+            Dir::Default | Dir::Or => {
+                let s = at(self, 0);
+                let d = at(self, 1);
+                self.g.or(s, d)
+            }
+            _ => return Err(format!("'{}' is only supported on 802.11", dir_name(dir))),
+        })
+    }
+
+    /// Packet direction or interface index through Linux's ancillary data: outside the
+    /// kernel such a load fails, so the filter rejects every packet, as libpcap's does.
+    fn ancillary(&mut self, field: u32, value: u32) -> Frag {
+        self.g.eq(
+            vec![Insn::stmt(BPF_LD | BPF_H | BPF_ABS, 0xffff_f000 + field)],
+            value,
+        )
+    }
+
     /// Destination MAC address equals `mac` (Ethernet layout).
     fn ether_addr_test(&mut self, off: u32, mac: [u8; 6]) -> Frag {
         let lo = u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]);
@@ -228,19 +290,22 @@ impl Gen {
         self.g.and(a, b)
     }
 
-    /// Ethernet source/destination address tests by direction.
+    /// MAC source/destination address tests by direction.
     pub fn ether_host(&mut self, mac: [u8; 6], dir: Dir) -> Result<Frag, String> {
+        let link::Mac::Six { dst, src } = self.link.mac else {
+            return Err("ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel".into());
+        };
         match dir {
-            Dir::Src => Ok(self.ether_addr_test(6, mac)),
-            Dir::Dst => Ok(self.ether_addr_test(0, mac)),
+            Dir::Src => Ok(self.ether_addr_test(src, mac)),
+            Dir::Dst => Ok(self.ether_addr_test(dst, mac)),
             Dir::And => {
-                let s = self.ether_addr_test(6, mac);
-                let d = self.ether_addr_test(0, mac);
+                let s = self.ether_addr_test(src, mac);
+                let d = self.ether_addr_test(dst, mac);
                 Ok(self.g.and(s, d))
             }
             Dir::Default | Dir::Or => {
-                let s = self.ether_addr_test(6, mac);
-                let d = self.ether_addr_test(0, mac);
+                let s = self.ether_addr_test(src, mac);
+                let d = self.ether_addr_test(dst, mac);
                 Ok(self.g.or(s, d))
             }
             _ => Err(format!(
@@ -250,14 +315,32 @@ impl Gen {
         }
     }
 
+    /// "The packet was sent by this host" on link types that record it.
+    fn direction_test(&mut self) -> Result<Frag, String> {
+        let ld = |k| Insn::stmt(BPF_LD | BPF_B | BPF_ABS, k);
+        Ok(match self.dlt {
+            113 => self.g.eq(vec![Insn::stmt(BPF_LD | BPF_H | BPF_ABS, 0)], 4),
+            276 => self.g.eq(vec![ld(10)], 4),
+            166 => {
+                let t = self.g.eq(vec![ld(0)], 0);
+                self.g.not(t)
+            }
+            _ => self.ancillary(4, 4),
+        })
+    }
+
     fn vlan(&mut self, id: Option<u32>) -> Result<Frag, String> {
         if let Some(v) = id {
             if v > 4095 {
                 return Err(format!("VLAN tag {v} greater than maximum 4095"));
             }
         }
-        if self.link.kind != link::Kind::Ether {
-            return Err("no VLAN support for this link type yet".to_string());
+        if !self.link.vlan_ok {
+            let what = self
+                .vlan_name
+                .map(str::to_string)
+                .unwrap_or_else(|| link::description(self.dlt));
+            return Err(format!("no VLAN support for {what}"));
         }
         let off = self.link.off_linktype;
         let mut f = None;
@@ -283,7 +366,6 @@ impl Gen {
         }
         self.link.off_linktype += 4;
         self.link.off_linkpl += 4;
-        self.link.vlan_seen = true;
         Ok(f)
     }
 
@@ -293,8 +375,11 @@ impl Gen {
                 return Err(format!("MPLS label {v} greater than maximum 1048575"));
             }
         }
-        if self.link.kind != link::Kind::Ether {
-            return Err("no MPLS support for this link type yet".to_string());
+        if !self.link.mpls_ok {
+            return Err(format!(
+                "no MPLS support for {}",
+                link::description(self.dlt)
+            ));
         }
         let l = self.link;
         let mut f = if l.mpls_depth == 0 {
@@ -345,19 +430,14 @@ impl Gen {
         }
         // The payload is now PPP: its protocol field follows the 6-byte PPPoE header.
         self.link.pppoes = true;
+        self.link.vlan_ok = false;
+        self.link.mpls_ok = true;
+        self.vlan_name = Some("PPP");
         self.link.off_linktype = self.link.off_linkpl + 6;
         self.link.off_linkpl += 8;
         self.link.off_nl = 0;
         Ok(f)
     }
-}
-
-/// Whether libpcap 1.10.3's generator knows this link type at all.
-fn dlt_known(dlt: i32) -> bool {
-    matches!(
-        dlt,
-        0 | 1 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 15 | 16 | 19 | 50 | 51 | 99
-    ) || (104..=289).contains(&dlt)
 }
 
 impl Sink for Gen {
