@@ -148,7 +148,10 @@ pub fn run(g: &mut Graph, safe: &[Vec<bool>]) {
         let mut keep = vec![true; blk.stmts.len()];
         for (i, insn) in blk.stmts.iter().enumerate().rev() {
             let (u, d) = uses_defs(insn);
-            let fixed = matches!((class(insn.code), mode(insn.code)), (BPF_LD, BPF_ABS) | (BPF_LDX, BPF_MSH));
+            let fixed = matches!(
+                (class(insn.code), mode(insn.code)),
+                (BPF_LD, BPF_ABS) | (BPF_LDX, BPF_MSH)
+            );
             let removable = never_rejects(insn)
                 || flags.get(i).copied().unwrap_or(false)
                 || (fixed && demands(insn) <= need);

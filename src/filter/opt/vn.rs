@@ -79,10 +79,6 @@ impl Table {
     pub fn expr(&self, v: Vn) -> Expr {
         self.exprs[v as usize]
     }
-
-    pub fn len(&self) -> usize {
-        self.exprs.len()
-    }
 }
 
 /// What is known about one value: `lo <= v <= hi`, `v & ones == ones`, `v & zeros == 0`,
@@ -549,15 +545,14 @@ impl State {
             }
         }
         self.len_abs = self.len_abs.min(o.len_abs);
-        self.len_ind.retain_mut(|(x, e)| {
-            match o.len_ind.iter().find(|(w, _)| w == x) {
+        self.len_ind
+            .retain_mut(|(x, e)| match o.len_ind.iter().find(|(w, _)| w == x) {
                 Some(&(_, e2)) => {
                     *e = (*e).min(e2);
                     true
                 }
                 None => false,
-            }
-        });
+            });
         let mut facts = Vec::with_capacity(self.facts.len());
         for &(v, f) in &self.facts {
             if let Some(&(_, g)) = o.facts.iter().find(|(w, _)| *w == v) {
@@ -608,7 +603,16 @@ fn alu_vn(t: &mut Table, st: &State, o: u16, a: Vn, b: Vn) -> Option<Vn> {
     }
     if !matches!(
         o,
-        BPF_ADD | BPF_SUB | BPF_MUL | BPF_DIV | BPF_MOD | BPF_AND | BPF_OR | BPF_XOR | BPF_LSH | BPF_RSH
+        BPF_ADD
+            | BPF_SUB
+            | BPF_MUL
+            | BPF_DIV
+            | BPF_MOD
+            | BPF_AND
+            | BPF_OR
+            | BPF_XOR
+            | BPF_LSH
+            | BPF_RSH
     ) {
         return None;
     }
