@@ -204,6 +204,28 @@ impl Pcap {
         }
     }
 
+    /// `pcap_setfilter`: libpcap's checks in its order (activated, not dead, `bpf_validate`),
+    /// then the program becomes the handle's user-space filter; a live handle also offers it
+    /// to the kernel, which then filters instead (measured: libpcap answers a dead handle
+    /// with -1 and the text below, an unvalidated program with "BPF program is not valid").
+    pub fn set_filter(&mut self, program: Program) -> Result<()> {
+        self.check_activated()?;
+        let kind = self.source.kind();
+        if kind == crate::source::SourceKind::Dead {
+            return Err(Error::new(
+                "A filter cannot be set on a pcap_open_dead pcap_t",
+            ));
+        }
+        if !program.is_valid() {
+            return Err(Error::new("BPF program is not valid"));
+        }
+        if kind == crate::source::SourceKind::Live {
+            self.set_live_filter(&program);
+        }
+        self.filter = Some(program);
+        Ok(())
+    }
+
     /// The next packet that passes the user-space filter, as [`Source::next_packet`] defines.
     pub fn next_packet(&mut self, may_block: bool) -> Result<Poll<'_>> {
         self.check_activated()?;

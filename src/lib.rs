@@ -12,8 +12,10 @@ pub mod bpf;
 pub mod capture;
 pub mod error;
 pub mod ffi;
+pub mod filter;
 pub mod handle;
 pub mod names;
+pub mod savefile;
 pub mod source;
 
 pub use error::{Error, Result};

@@ -1,155 +1,423 @@
-//! The classic-BPF interpreter with libpcap's `bpf_filter` semantics: a load outside the
-//! captured bytes rejects the packet (returns 0), division or modulo by zero rejects,
-//! arithmetic wraps around in u32, `BPF_LEN` is the length on the wire.
+//! The classic-BPF interpreter with libpcap's `bpf_filter` semantics, as measured on the
+//! system libpcap 1.10.3:
+//! - a load outside the captured bytes rejects the packet (returns 0), and so does division
+//!   or modulo by X == 0; arithmetic wraps around in u32; `len` loads the length on the wire;
+//! - a shift by the constant k uses k mod 32 (x86's rule, which libpcap inherits); a shift by
+//!   X of 32 or more gives 0 (libpcap tests for it);
+//! - Linux's "ancillary data" offsets (k >= 0xfffff000) are ordinary offsets in user space,
+//!   beyond any packet, so they reject;
+//! - `ja` computes its target in 32-bit wrap-around, so it can jump backwards.
 //!
-//! It never panics and never reads outside `data`, whatever the program: a jump past the end
-//! or an unknown opcode rejects the packet.
+//! Where libpcap aborts or reads outside the program (an opcode it does not implement, such as
+//! `ret x` or anything above 0xff; a scratch index >= 16; a constant divisor of 0; a jump or
+//! fall-through past the end), we reject the packet instead. A program whose backward jumps
+//! run more than [`BACKWARD_JUMP_LIMIT`] times on one packet is taken to loop forever (libpcap
+//! would hang) and rejects too. Nothing here panics or reads outside `data`, whatever the
+//! program.
+//!
+//! Two drivers share one step function, so they cannot disagree:
+//! - [`Executable`] decodes a program once (absolute jump targets, checked scratch indices,
+//!   a final reject step that every out-of-range target points to) and then runs packets with
+//!   no allocation and no per-step opcode decoding; [`super::Program`] caches one.
+//! - [`run_fetching`] decodes as it goes from an [`InsnFetch`], for `bpf_filter` callers that
+//!   hand us a bare instruction pointer with no length.
 
 use super::insn::*;
 
-/// Runs `prog` over a packet; returns the number of bytes to keep (0 rejects).
-pub fn run(prog: &[Insn], data: &[u8], wire_len: u32) -> u32 {
-    let mut a: u32 = 0;
-    let mut x: u32 = 0;
-    let mut mem = [0u32; BPF_MEMWORDS];
-    let mut pc: usize = 0;
-    loop {
-        let Some(insn) = prog.get(pc) else {
-            return 0;
-        };
-        pc += 1;
-        let k = insn.k;
-        match insn.code {
-            // Returns.
-            c if c == BPF_RET | BPF_K => return k,
-            c if c == BPF_RET | BPF_A => return a,
+/// How many backward jumps one packet may take before the program counts as looping forever.
+pub const BACKWARD_JUMP_LIMIT: u32 = 1 << 20;
 
-            // Loads into A.
-            c if c == BPF_LD | BPF_W | BPF_ABS => match load_u32(data, k as usize) {
-                Some(v) => a = v,
-                None => return 0,
-            },
-            c if c == BPF_LD | BPF_H | BPF_ABS => match load_u16(data, k as usize) {
-                Some(v) => a = v,
-                None => return 0,
-            },
-            c if c == BPF_LD | BPF_B | BPF_ABS => match data.get(k as usize) {
-                Some(&v) => a = v as u32,
-                None => return 0,
-            },
-            c if c == BPF_LD | BPF_W | BPF_IND => {
-                match indexed(x, k).and_then(|o| load_u32(data, o)) {
-                    Some(v) => a = v,
-                    None => return 0,
-                }
-            }
-            c if c == BPF_LD | BPF_H | BPF_IND => {
-                match indexed(x, k).and_then(|o| load_u16(data, o)) {
-                    Some(v) => a = v,
-                    None => return 0,
-                }
-            }
-            c if c == BPF_LD | BPF_B | BPF_IND => match indexed(x, k).and_then(|o| data.get(o)) {
-                Some(&v) => a = v as u32,
-                None => return 0,
-            },
-            c if c == BPF_LD | BPF_W | BPF_LEN => a = wire_len,
-            c if c == BPF_LD | BPF_IMM => a = k,
-            c if c == BPF_LD | BPF_MEM => match mem.get(k as usize) {
-                Some(&v) => a = v,
-                None => return 0,
-            },
+/// The operations the interpreter implements, one per opcode libpcap's `bpf_filter` runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+enum Op {
+    RetK,
+    RetA,
+    LdAbsW,
+    LdAbsH,
+    LdAbsB,
+    LdIndW,
+    LdIndH,
+    LdIndB,
+    LdLen,
+    LdImm,
+    LdMem,
+    LdxLen,
+    LdxImm,
+    LdxMem,
+    LdxMsh,
+    St,
+    Stx,
+    Ja,
+    JeqK,
+    JgtK,
+    JgeK,
+    JsetK,
+    JeqX,
+    JgtX,
+    JgeX,
+    JsetX,
+    AddK,
+    SubK,
+    MulK,
+    DivK,
+    ModK,
+    AndK,
+    OrK,
+    XorK,
+    LshK,
+    RshK,
+    AddX,
+    SubX,
+    MulX,
+    DivX,
+    ModX,
+    AndX,
+    OrX,
+    XorX,
+    LshX,
+    RshX,
+    Neg,
+    Tax,
+    Txa,
+    /// Reject the packet: an opcode libpcap cannot run, or a target outside the program.
+    Reject,
+}
 
-            // Loads into X.
-            c if c == BPF_LDX | BPF_W | BPF_LEN => x = wire_len,
-            c if c == BPF_LDX | BPF_IMM => x = k,
-            c if c == BPF_LDX | BPF_MEM => match mem.get(k as usize) {
-                Some(&v) => x = v,
-                None => return 0,
+/// One decoded instruction. Jump targets are absolute step indices; for `Ja`, `jt` holds
+/// the target. `k` of a scratch access is always < 16.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Step {
+    op: Op,
+    jt: u32,
+    jf: u32,
+    k: u32,
+}
+
+const REJECT: Step = Step {
+    op: Op::Reject,
+    jt: 0,
+    jf: 0,
+    k: 0,
+};
+
+/// Decodes the instruction at index `at`. Targets at or past `len` (the program length, or
+/// `usize::MAX` when unknown) become `len`, where the caller keeps a reject step; targets
+/// that do not fit a u32 become u32::MAX, which no program reaches.
+fn decode(insn: Insn, at: usize, len: usize) -> Step {
+    let k = insn.k;
+    let clamp = |t: usize| -> u32 { u32::try_from(t.min(len)).unwrap_or(u32::MAX) };
+    let forward = |off: u8| clamp(at + 1 + off as usize);
+    let step = |op: Op| Step {
+        op,
+        jt: 0,
+        jf: 0,
+        k,
+    };
+    let jump = |op: Op| Step {
+        op,
+        jt: forward(insn.jt),
+        jf: forward(insn.jf),
+        k,
+    };
+    let scratch = |op: Op| {
+        if (k as usize) < BPF_MEMWORDS {
+            step(op)
+        } else {
+            REJECT
+        }
+    };
+    let divisor = |op: Op| if k != 0 { step(op) } else { REJECT };
+    match insn.code {
+        0x06 => step(Op::RetK),
+        0x16 => step(Op::RetA),
+        0x20 => step(Op::LdAbsW),
+        0x28 => step(Op::LdAbsH),
+        0x30 => step(Op::LdAbsB),
+        0x40 => step(Op::LdIndW),
+        0x48 => step(Op::LdIndH),
+        0x50 => step(Op::LdIndB),
+        0x80 => step(Op::LdLen),
+        0x00 => step(Op::LdImm),
+        0x60 => scratch(Op::LdMem),
+        0x81 => step(Op::LdxLen),
+        0x01 => step(Op::LdxImm),
+        0x61 => scratch(Op::LdxMem),
+        0xb1 => step(Op::LdxMsh),
+        0x02 => scratch(Op::St),
+        0x03 => scratch(Op::Stx),
+        0x05 => match super::validate::ja_target(at, k) {
+            Some(t) => Step {
+                op: Op::Ja,
+                jt: clamp(t as usize),
+                jf: 0,
+                k,
             },
-            c if c == BPF_LDX | BPF_B | BPF_MSH => match data.get(k as usize) {
-                Some(&v) => x = ((v & 0x0f) as u32) << 2,
-                None => return 0,
-            },
+            None => REJECT,
+        },
+        0x15 => jump(Op::JeqK),
+        0x25 => jump(Op::JgtK),
+        0x35 => jump(Op::JgeK),
+        0x45 => jump(Op::JsetK),
+        0x1d => jump(Op::JeqX),
+        0x2d => jump(Op::JgtX),
+        0x3d => jump(Op::JgeX),
+        0x4d => jump(Op::JsetX),
+        0x04 => step(Op::AddK),
+        0x14 => step(Op::SubK),
+        0x24 => step(Op::MulK),
+        0x34 => divisor(Op::DivK),
+        0x94 => divisor(Op::ModK),
+        0x54 => step(Op::AndK),
+        0x44 => step(Op::OrK),
+        0xa4 => step(Op::XorK),
+        0x64 => step(Op::LshK),
+        0x74 => step(Op::RshK),
+        0x0c => step(Op::AddX),
+        0x1c => step(Op::SubX),
+        0x2c => step(Op::MulX),
+        0x3c => step(Op::DivX),
+        0x9c => step(Op::ModX),
+        0x5c => step(Op::AndX),
+        0x4c => step(Op::OrX),
+        0xac => step(Op::XorX),
+        0x6c => step(Op::LshX),
+        0x7c => step(Op::RshX),
+        0x84 => step(Op::Neg),
+        0x07 => step(Op::Tax),
+        0x87 => step(Op::Txa),
+        _ => REJECT,
+    }
+}
 
-            // Stores.
-            c if c == BPF_ST => match mem.get_mut(k as usize) {
-                Some(slot) => *slot = a,
-                None => return 0,
-            },
-            c if c == BPF_STX => match mem.get_mut(k as usize) {
-                Some(slot) => *slot = x,
-                None => return 0,
-            },
+/// The registers of a run.
+struct Machine {
+    a: u32,
+    x: u32,
+    mem: [u32; BPF_MEMWORDS],
+    backward_jumps_left: u32,
+}
 
-            // Jumps.
-            c if c == BPF_JMP | BPF_JA => pc = pc.wrapping_add(k as usize),
-            c if class(c) == BPF_JMP => {
-                let operand = if src(c) == BPF_X { x } else { k };
-                let taken = match op(c) {
-                    BPF_JEQ => a == operand,
-                    BPF_JGT => a > operand,
-                    BPF_JGE => a >= operand,
-                    BPF_JSET => a & operand != 0,
-                    _ => return 0,
-                };
-                pc += if taken { insn.jt } else { insn.jf } as usize;
-            }
-
-            // Arithmetic.
-            c if c == BPF_ALU | BPF_NEG => a = a.wrapping_neg(),
-            c if class(c) == BPF_ALU => {
-                let operand = if src(c) == BPF_X { x } else { k };
-                a = match op(c) {
-                    BPF_ADD => a.wrapping_add(operand),
-                    BPF_SUB => a.wrapping_sub(operand),
-                    BPF_MUL => a.wrapping_mul(operand),
-                    BPF_DIV => match a.checked_div(operand) {
-                        Some(v) => v,
-                        None => return 0,
-                    },
-                    BPF_MOD => match a.checked_rem(operand) {
-                        Some(v) => v,
-                        None => return 0,
-                    },
-                    BPF_AND => a & operand,
-                    BPF_OR => a | operand,
-                    BPF_XOR => a ^ operand,
-                    // C leaves shifts by 32 or more undefined; x86, where libpcap runs here,
-                    // masks the count to 5 bits, and so does wrapping_shl.
-                    BPF_LSH => a.wrapping_shl(operand),
-                    BPF_RSH => a.wrapping_shr(operand),
-                    _ => return 0,
-                };
-            }
-
-            // Register transfers.
-            c if c == BPF_MISC | BPF_TAX => x = a,
-            c if c == BPF_MISC | BPF_TXA => a = x,
-
-            _ => return 0,
+impl Machine {
+    fn new() -> Machine {
+        Machine {
+            a: 0,
+            x: 0,
+            mem: [0; BPF_MEMWORDS],
+            backward_jumps_left: BACKWARD_JUMP_LIMIT,
         }
     }
 }
 
-/// `x + k` as a packet offset, or None when it overflows u32 (libpcap rejects those).
-fn indexed(x: u32, k: u32) -> Option<usize> {
-    x.checked_add(k).map(|o| o as usize)
+/// What follows a step.
+enum Flow {
+    Goto(usize),
+    Return(u32),
 }
 
-fn load_u32(data: &[u8], off: usize) -> Option<u32> {
-    let bytes = data.get(off..off.checked_add(4)?)?;
-    Some(u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
+/// Big-endian u32 at `off`, if the packet has those bytes.
+#[inline(always)]
+fn load_w(data: &[u8], off: usize) -> Option<u32> {
+    let b = data.get(off..)?.first_chunk::<4>()?;
+    Some(u32::from_be_bytes(*b))
 }
 
-fn load_u16(data: &[u8], off: usize) -> Option<u32> {
-    let bytes = data.get(off..off.checked_add(2)?)?;
-    Some(u16::from_be_bytes([bytes[0], bytes[1]]) as u32)
+/// Big-endian u16 at `off`, if the packet has those bytes.
+#[inline(always)]
+fn load_h(data: &[u8], off: usize) -> Option<u32> {
+    let b = data.get(off..)?.first_chunk::<2>()?;
+    Some(u16::from_be_bytes(*b) as u32)
+}
+
+#[inline(always)]
+fn load_b(data: &[u8], off: usize) -> Option<u32> {
+    data.get(off).map(|&b| b as u32)
+}
+
+/// `x + k` as an offset: computed in usize, so it never wraps on 64-bit targets, matching
+/// libpcap's overflow-checked bounds test.
+#[inline(always)]
+fn indexed(x: u32, k: u32) -> usize {
+    (x as usize).saturating_add(k as usize)
+}
+
+/// Runs the step at index `pc`.
+#[inline(always)]
+fn exec(s: Step, pc: usize, m: &mut Machine, data: &[u8], wire_len: u32) -> Flow {
+    let next = Flow::Goto(pc + 1);
+    let branch = |taken: bool| Flow::Goto(if taken { s.jt } else { s.jf } as usize);
+    macro_rules! load {
+        ($reg:ident, $value:expr) => {
+            match $value {
+                Some(v) => {
+                    m.$reg = v;
+                    next
+                }
+                None => Flow::Return(0),
+            }
+        };
+    }
+    macro_rules! alu {
+        ($value:expr) => {{
+            m.a = $value;
+            next
+        }};
+    }
+    let k = s.k;
+    // Scratch indices were checked by decode; the mask keeps the access in bounds without a
+    // second check.
+    let slot = k as usize & (BPF_MEMWORDS - 1);
+    match s.op {
+        Op::RetK => Flow::Return(k),
+        Op::RetA => Flow::Return(m.a),
+        Op::LdAbsW => load!(a, load_w(data, k as usize)),
+        Op::LdAbsH => load!(a, load_h(data, k as usize)),
+        Op::LdAbsB => load!(a, load_b(data, k as usize)),
+        Op::LdIndW => load!(a, load_w(data, indexed(m.x, k))),
+        Op::LdIndH => load!(a, load_h(data, indexed(m.x, k))),
+        Op::LdIndB => load!(a, load_b(data, indexed(m.x, k))),
+        Op::LdLen => load!(a, Some(wire_len)),
+        Op::LdImm => load!(a, Some(k)),
+        Op::LdMem => load!(a, Some(m.mem[slot])),
+        Op::LdxLen => load!(x, Some(wire_len)),
+        Op::LdxImm => load!(x, Some(k)),
+        Op::LdxMem => load!(x, Some(m.mem[slot])),
+        Op::LdxMsh => load!(x, load_b(data, k as usize).map(|b| (b & 0x0f) << 2)),
+        Op::St => {
+            m.mem[slot] = m.a;
+            next
+        }
+        Op::Stx => {
+            m.mem[slot] = m.x;
+            next
+        }
+        Op::Ja => {
+            let target = s.jt as usize;
+            if target <= pc {
+                if m.backward_jumps_left == 0 {
+                    return Flow::Return(0);
+                }
+                m.backward_jumps_left -= 1;
+            }
+            Flow::Goto(target)
+        }
+        Op::JeqK => branch(m.a == k),
+        Op::JgtK => branch(m.a > k),
+        Op::JgeK => branch(m.a >= k),
+        Op::JsetK => branch(m.a & k != 0),
+        Op::JeqX => branch(m.a == m.x),
+        Op::JgtX => branch(m.a > m.x),
+        Op::JgeX => branch(m.a >= m.x),
+        Op::JsetX => branch(m.a & m.x != 0),
+        Op::AddK => alu!(m.a.wrapping_add(k)),
+        Op::SubK => alu!(m.a.wrapping_sub(k)),
+        Op::MulK => alu!(m.a.wrapping_mul(k)),
+        // decode turned a zero constant divisor into Reject; checked_* keeps this total.
+        Op::DivK => load!(a, m.a.checked_div(k)),
+        Op::ModK => load!(a, m.a.checked_rem(k)),
+        Op::AndK => alu!(m.a & k),
+        Op::OrK => alu!(m.a | k),
+        Op::XorK => alu!(m.a ^ k),
+        Op::LshK => alu!(m.a.wrapping_shl(k)),
+        Op::RshK => alu!(m.a.wrapping_shr(k)),
+        Op::AddX => alu!(m.a.wrapping_add(m.x)),
+        Op::SubX => alu!(m.a.wrapping_sub(m.x)),
+        Op::MulX => alu!(m.a.wrapping_mul(m.x)),
+        Op::DivX => load!(a, m.a.checked_div(m.x)),
+        Op::ModX => load!(a, m.a.checked_rem(m.x)),
+        Op::AndX => alu!(m.a & m.x),
+        Op::OrX => alu!(m.a | m.x),
+        Op::XorX => alu!(m.a ^ m.x),
+        Op::LshX => alu!(m.a.checked_shl(m.x).unwrap_or(0)),
+        Op::RshX => alu!(m.a.checked_shr(m.x).unwrap_or(0)),
+        Op::Neg => alu!(m.a.wrapping_neg()),
+        Op::Tax => {
+            m.x = m.a;
+            next
+        }
+        Op::Txa => alu!(m.x),
+        Op::Reject => Flow::Return(0),
+    }
+}
+
+/// A program decoded for fast repeated runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Executable {
+    /// One step per instruction, then one reject step at index `len`: every decoded target
+    /// is at most `len`, so every index the run loop uses is in bounds.
+    steps: Box<[Step]>,
+}
+
+impl Executable {
+    /// Decodes `insns`; any program is accepted (what libpcap cannot run rejects packets).
+    pub fn new(insns: &[Insn]) -> Executable {
+        let len = insns.len();
+        let steps = insns
+            .iter()
+            .enumerate()
+            .map(|(at, &insn)| decode(insn, at, len))
+            .chain(std::iter::once(REJECT))
+            .collect();
+        Executable { steps }
+    }
+
+    /// The program's verdict on a packet: bytes to keep, 0 to reject. `data` holds the
+    /// captured bytes, `wire_len` the length on the wire.
+    pub fn run(&self, data: &[u8], wire_len: u32) -> u32 {
+        let steps = &*self.steps;
+        let mut m = Machine::new();
+        let mut pc = 0;
+        loop {
+            // Never out of bounds (see `steps`); `get` turns a broken invariant into a
+            // rejected packet rather than a panic.
+            let Some(&s) = steps.get(pc) else {
+                return 0;
+            };
+            match exec(s, pc, &mut m, data, wire_len) {
+                Flow::Goto(next) => pc = next,
+                Flow::Return(v) => return v,
+            }
+        }
+    }
+}
+
+/// Where [`run_fetching`] reads instructions from.
+pub trait InsnFetch {
+    /// The instruction at `pc`, None past the end of the program.
+    fn fetch(&self, pc: usize) -> Option<Insn>;
+}
+
+impl InsnFetch for [Insn] {
+    fn fetch(&self, pc: usize) -> Option<Insn> {
+        self.get(pc).copied()
+    }
+}
+
+/// Runs a program read one instruction at a time, with the same semantics as
+/// [`Executable::run`]. For a slice, the result equals `Executable::new(slice).run(..)`.
+pub fn run_fetching<F: InsnFetch + ?Sized>(code: &F, data: &[u8], wire_len: u32) -> u32 {
+    let mut m = Machine::new();
+    let mut pc = 0;
+    loop {
+        let Some(insn) = code.fetch(pc) else {
+            return 0;
+        };
+        match exec(decode(insn, pc, usize::MAX), pc, &mut m, data, wire_len) {
+            Flow::Goto(next) => pc = next,
+            Flow::Return(v) => return v,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn both(prog: &[Insn], data: &[u8], wire_len: u32) -> u32 {
+        let fast = Executable::new(prog).run(data, wire_len);
+        assert_eq!(fast, run_fetching(prog, data, wire_len), "drivers disagree");
+        fast
+    }
 
     #[test]
     fn out_of_bounds_load_rejects() {
@@ -157,23 +425,106 @@ mod tests {
             Insn::stmt(BPF_LD | BPF_W | BPF_ABS, 2),
             Insn::stmt(BPF_RET | BPF_K, 96),
         ];
-        assert_eq!(run(&prog, &[0; 5], 5), 0);
-        assert_eq!(run(&prog, &[0; 6], 6), 96);
+        assert_eq!(both(&prog, &[0; 5], 5), 0);
+        assert_eq!(both(&prog, &[0; 6], 6), 96);
     }
 
     #[test]
     fn division_by_zero_rejects() {
-        let prog = [
-            Insn::stmt(BPF_LD | BPF_IMM, 7),
-            Insn::stmt(BPF_ALU | BPF_DIV | BPF_X, 0),
-            Insn::stmt(BPF_RET | BPF_K, 1),
-        ];
-        assert_eq!(run(&prog, &[], 0), 0);
+        for code in [BPF_DIV, BPF_MOD] {
+            let prog = [
+                Insn::stmt(BPF_LD | BPF_IMM, 7),
+                Insn::stmt(BPF_ALU | code | BPF_X, 0),
+                Insn::stmt(BPF_RET | BPF_K, 1),
+            ];
+            assert_eq!(both(&prog, &[], 0), 0);
+            let prog = [prog[0], Insn::stmt(BPF_ALU | code | BPF_K, 0), prog[2]];
+            assert_eq!(both(&prog, &[], 0), 0);
+        }
     }
 
     #[test]
-    fn falling_off_the_end_rejects() {
-        let prog = [Insn::stmt(BPF_LD | BPF_IMM, 7)];
-        assert_eq!(run(&prog, &[], 0), 0);
+    fn falling_or_jumping_off_the_end_rejects() {
+        assert_eq!(both(&[Insn::stmt(BPF_LD | BPF_IMM, 7)], &[], 0), 0);
+        assert_eq!(both(&[Insn::jump(BPF_JMP | BPF_JEQ, 0, 5, 5)], &[], 0), 0);
+        assert_eq!(both(&[Insn::stmt(BPF_JMP | BPF_JA, 7)], &[], 0), 0);
+    }
+
+    #[test]
+    fn shifts_follow_libpcap() {
+        let by_k = |op, n| {
+            both(
+                &[
+                    Insn::stmt(BPF_LD | BPF_IMM, 0x8000_0001),
+                    Insn::stmt(BPF_ALU | op | BPF_K, n),
+                    Insn::stmt(BPF_RET | BPF_A, 0),
+                ],
+                &[],
+                0,
+            )
+        };
+        let by_x = |op, n| {
+            both(
+                &[
+                    Insn::stmt(BPF_LDX | BPF_IMM, n),
+                    Insn::stmt(BPF_LD | BPF_IMM, 0x8000_0001),
+                    Insn::stmt(BPF_ALU | op | BPF_X, 0),
+                    Insn::stmt(BPF_RET | BPF_A, 0),
+                ],
+                &[],
+                0,
+            )
+        };
+        assert_eq!(by_k(BPF_LSH, 33), 2);
+        assert_eq!(by_k(BPF_RSH, 32), 0x8000_0001);
+        assert_eq!(by_x(BPF_LSH, 1), 2);
+        assert_eq!(by_x(BPF_LSH, 32), 0);
+        assert_eq!(by_x(BPF_RSH, 33), 0);
+    }
+
+    #[test]
+    fn backward_ja_loops_and_terminates() {
+        // M[0] counts down from 3; a `ja` with a wrapped offset jumps back to the test.
+        let prog = [
+            Insn::stmt(BPF_LD | BPF_IMM, 3),
+            Insn::jump(BPF_JMP | BPF_JEQ, 0, 2, 0), // 1: a == 0 -> 4
+            Insn::stmt(BPF_ALU | BPF_SUB | BPF_K, 1),
+            Insn::stmt(BPF_JMP | BPF_JA, (-3i32) as u32), // 3: back to 1
+            Insn::stmt(BPF_RET | BPF_K, 42),
+        ];
+        assert!(super::super::validate::is_valid(&prog));
+        assert_eq!(both(&prog, &[], 0), 42);
+        let forever = [
+            Insn::stmt(BPF_JMP | BPF_JA, u32::MAX),
+            Insn::stmt(BPF_RET | BPF_K, 1),
+        ];
+        assert_eq!(both(&forever, &[], 0), 0);
+    }
+
+    #[test]
+    fn unimplemented_opcodes_and_bad_scratch_reject() {
+        for code in [0x0e, 0x08, 0xa0, 0x8c, 0x0d, 0x100, 0x0a] {
+            let prog = [Insn::stmt(code, 3), Insn::stmt(BPF_RET | BPF_K, 1)];
+            assert_eq!(both(&prog, &[0; 64], 64), 0, "code {code:#x}");
+        }
+        let prog = [Insn::stmt(BPF_ST, 16), Insn::stmt(BPF_RET | BPF_K, 1)];
+        assert_eq!(both(&prog, &[], 0), 0);
+    }
+
+    #[test]
+    fn lengths_and_msh() {
+        let prog = [
+            Insn::stmt(BPF_LDX | BPF_W | BPF_LEN, 0),
+            Insn::stmt(BPF_MISC | BPF_TXA, 0),
+            Insn::stmt(BPF_RET | BPF_A, 0),
+        ];
+        assert_eq!(both(&prog, &[1, 2], 1000), 1000);
+        let msh = [
+            Insn::stmt(BPF_LDX | BPF_B | BPF_MSH, 1),
+            Insn::stmt(BPF_MISC | BPF_TXA, 0),
+            Insn::stmt(BPF_RET | BPF_A, 0),
+        ];
+        assert_eq!(both(&msh, &[0, 0x45], 2), 20);
+        assert_eq!(both(&msh, &[0], 2), 0);
     }
 }

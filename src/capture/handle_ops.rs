@@ -63,6 +63,11 @@ impl Pcap {
             2 => Direction::Out,
             _ => return Err(Error::new("Invalid direction")),
         };
+        if matches!(self.source, Source::Savefile(_)) {
+            return Err(Error::new(
+                "Setting direction is not supported on savefiles",
+            ));
+        }
         match self.live() {
             Some(live) => {
                 live.set_direction(direction);
@@ -86,6 +91,9 @@ impl Pcap {
             self.config.nonblock = nonblock;
             return Ok(());
         }
+        if matches!(self.source, Source::Savefile(_)) {
+            return Err(Error::new("Savefiles cannot be put into non-blocking mode"));
+        }
         if let Some(live) = self.live() {
             live.set_nonblock(nonblock);
         }
@@ -101,6 +109,9 @@ impl Pcap {
     /// `pcap_stats` for a live handle; None for other handles.
     pub fn live_stats(&mut self) -> Result<Option<Stats>> {
         self.check_activated()?;
+        if matches!(self.source, Source::Savefile(_)) {
+            return Err(Error::new("Statistics aren't available from savefiles"));
+        }
         let Some(live) = self.live() else {
             return Ok(None);
         };
@@ -115,6 +126,9 @@ impl Pcap {
     /// `pcap_inject`.
     pub fn inject(&mut self, bytes: &[u8]) -> Result<usize> {
         self.check_activated()?;
+        if matches!(self.source, Source::Savefile(_)) {
+            return Err(Error::new("Sending packets isn't supported on savefiles"));
+        }
         match self.live() {
             Some(live) => live.inject(bytes),
             None => Err(Error::new(

@@ -5,7 +5,7 @@
 use std::ffi::{c_char, c_int, c_uint, c_void};
 use std::ptr;
 
-use super::{cstr, pcap_stat, with_errbuf, with_pcap, with_pcap_status, PcapT};
+use super::{cstr, pcap_direction_t, pcap_stat, with_errbuf, with_pcap, with_pcap_status, PcapT};
 use crate::error::{status, Error};
 use crate::handle::{Pcap, Precision};
 
@@ -279,7 +279,7 @@ pub unsafe extern "C" fn pcap_can_set_rfmon(p: *mut PcapT) -> c_int {
 /// # Safety
 /// `p` is NULL or a live `pcap_t`.
 #[no_mangle]
-pub unsafe extern "C" fn pcap_setdirection(p: *mut PcapT, direction: c_int) -> c_int {
+pub unsafe extern "C" fn pcap_setdirection(p: *mut PcapT, direction: pcap_direction_t) -> c_int {
     // SAFETY: forwarded from the caller.
     unsafe {
         with_pcap_status(p, |h| {
@@ -345,6 +345,11 @@ pub unsafe extern "C" fn pcap_fileno(p: *mut PcapT) -> c_int {
 /// `p` is NULL or a live `pcap_t`.
 #[no_mangle]
 pub unsafe extern "C" fn pcap_get_selectable_fd(p: *mut PcapT) -> c_int {
+    // A savefile's stream descriptor is selectable (its pcap_fileno is -1, as in libpcap).
+    // SAFETY: forwarded from the caller.
+    if let Some(fd) = unsafe { super::savefile::stream_fd(p) } {
+        return fd;
+    }
     // SAFETY: forwarded from the caller.
     unsafe { descriptor(p) }
 }

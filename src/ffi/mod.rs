@@ -24,9 +24,13 @@ use crate::error::{status, Error, Result};
 use crate::handle::{LoopSignals, Pcap};
 
 pub mod capture;
+pub mod compile;
+pub mod dump;
+pub mod filter;
 pub mod handle;
 pub mod live;
 pub mod names;
+pub mod savefile;
 pub mod types;
 
 pub use types::*;

@@ -97,3 +97,4 @@ pub fn strerror(errnum: i32) -> String {
         .to_string_lossy()
         .into_owned()
 }
+pub mod netdb;

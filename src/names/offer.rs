@@ -19,7 +19,7 @@ impl Pcap {
     pub fn datalinks(&self) -> Result<Vec<i32>> {
         self.check_activated()?;
         match &self.source {
-            Source::Dead => Ok(vec![self.linktype]),
+            Source::Dead | Source::Savefile(_) => Ok(vec![self.linktype]),
             // The interface type's choices (EN10MB and DOCSIS on Ethernet, SLL and SLL2 on
             // "any"...), also before activation of a pcap_create'd handle.
             Source::Live(live) => Ok(live.datalinks().to_vec()),
@@ -30,7 +30,7 @@ impl Pcap {
     pub fn tstamp_types(&self) -> Result<Vec<i32>> {
         match self.source {
             // Live interfaces without hardware stamping offer host timestamps only.
-            Source::Dead | Source::Live(_) => Ok(vec![tstamp::HOST]),
+            Source::Dead | Source::Live(_) | Source::Savefile(_) => Ok(vec![tstamp::HOST]),
         }
     }
 
@@ -41,8 +41,8 @@ impl Pcap {
             return Err(unsupported_datalink(linktype));
         }
         match &mut self.source {
-            Source::Dead if linktype == self.linktype => Ok(()),
-            Source::Dead => Err(unsupported_datalink(linktype)),
+            Source::Dead | Source::Savefile(_) if linktype == self.linktype => Ok(()),
+            Source::Dead | Source::Savefile(_) => Err(unsupported_datalink(linktype)),
             Source::Live(live) => {
                 if !live.set_datalink(linktype) {
                     return Err(unsupported_datalink(linktype));
@@ -58,6 +58,7 @@ impl Pcap {
         match &self.source {
             Source::Dead => 0,
             Source::Live(live) => live.buffer_size() as i32,
+            Source::Savefile(file) => file.bufsize(),
         }
     }
 }

@@ -11,8 +11,10 @@ use crate::handle::LoopSignals;
 pub struct PacketHeader {
     /// Seconds since the epoch.
     pub ts_sec: i64,
-    /// Microseconds or nanoseconds within the second, by the handle's precision.
-    pub ts_frac: u32,
+    /// Microseconds or nanoseconds within the second, by the handle's precision. Signed and
+    /// 64-bit like C's `suseconds_t`: a damaged savefile's field reaches the caller as libpcap
+    /// passes it on (negative, or a second or more).
+    pub ts_frac: i64,
     /// Bytes captured (the length of the data slice).
     pub caplen: u32,
     /// Bytes on the wire.
@@ -37,6 +39,8 @@ pub enum Source {
     Dead,
     /// An activated capture on a network interface.
     Live(Box<crate::capture::linux::Live>),
+    /// A pcap or pcapng file, pipe or stream.
+    Savefile(Box<crate::savefile::Savefile>),
 }
 
 impl Source {
@@ -53,6 +57,7 @@ impl Source {
     ) -> Result<Poll<'_>> {
         match self {
             Source::Live(live) => live.next_packet(may_block, filter, signals),
+            Source::Savefile(file) => file.next_packet(filter),
             Source::Dead => Err(Error::new(
                 "Packets aren't available from a pcap_open_dead pcap_t",
             )),
@@ -77,6 +82,7 @@ impl Source {
         match self {
             Source::Dead => SourceKind::Dead,
             Source::Live(_) => SourceKind::Live,
+            Source::Savefile(_) => SourceKind::File,
         }
     }
 }

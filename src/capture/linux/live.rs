@@ -309,7 +309,7 @@ impl Live {
     /// Installs `program` in the kernel; false when the kernel refuses it (the caller then
     /// filters in user space). Either way no packet already in the ring is delivered later.
     pub fn set_kernel_filter(&mut self, program: &Program) -> bool {
-        let attached = self.socket.attach_filter(&program.insns).is_ok();
+        let attached = self.socket.attach_filter(program.insns()).is_ok();
         if !attached {
             self.socket.detach_filter();
         }
@@ -513,7 +513,7 @@ impl Shaper {
         Some(Delivery {
             header: PacketHeader {
                 ts_sec: i64::from(sec),
-                ts_frac: if self.nanos { nsec } else { nsec / 1000 },
+                ts_frac: i64::from(if self.nanos { nsec } else { nsec / 1000 }),
                 caplen,
                 len: wire_len,
             },

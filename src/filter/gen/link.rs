@@ -1,0 +1,438 @@
+//! Link layers: where each link type keeps its protocol field and its payload, and how a
+//! "the payload is protocol P" test looks on it (Ethernet type, Linux cooked protocol, BSD
+//! address family, PPP protocol, raw IP version nibble...).
+//!
+//! `vlan`, `mpls` and `pppoes` move these offsets for everything compiled after them, as in
+//! libpcap; [`LinkState`] carries the current values.
+
+use super::Gen;
+use crate::bpf::insn::*;
+use crate::bpf::Insn;
+use crate::filter::cfg::Frag;
+
+/// Ethernet types used by the generator.
+pub mod ethertype {
+    pub const IP: u32 = 0x0800;
+    pub const ARP: u32 = 0x0806;
+    pub const REVARP: u32 = 0x8035;
+    pub const IPV6: u32 = 0x86dd;
+    pub const ATALK: u32 = 0x809b;
+    pub const AARP: u32 = 0x80f3;
+    pub const DN: u32 = 0x6003;
+    pub const LAT: u32 = 0x6004;
+    pub const SCA: u32 = 0x6007;
+    pub const MOPRC: u32 = 0x6002;
+    pub const MOPDL: u32 = 0x6001;
+    pub const IPX: u32 = 0x8137;
+    pub const VLAN: u32 = 0x8100;
+    pub const QINQ: u32 = 0x88a8;
+    pub const QINQ_OLD: u32 = 0x9100;
+    pub const MPLS: u32 = 0x8847;
+    pub const MPLS_MULTI: u32 = 0x8848;
+    pub const PPPOED: u32 = 0x8863;
+    pub const PPPOES: u32 = 0x8864;
+}
+
+/// How the link type's protocol field is tested.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Ethernet type / 802.3 length at `off_linktype`.
+    Ether,
+    /// 802.2 LLC at `off_linkpl - 8` (FDDI, token ring, IP over FC, RFC 1483 ATM): SNAP
+    /// types compared at `off_linktype`, SAPs at the LLC header.
+    Llc,
+    /// Linux cooked capture v1: protocol field, with 802.2 special values.
+    Sll,
+    /// An Ethernet type compared as it is, whatever its value (Linux cooked v2, C-HDLC,
+    /// Symantec firewall, IP over IEEE 1394).
+    Direct,
+    /// BSD loopback: address family, host byte order (DLT_NULL, DLT_ENC) or network order
+    /// (DLT_LOOP).
+    Null { host_order: bool },
+    /// Raw IP: the version nibble at `version_off`.
+    Raw { version_off: u32 },
+    /// Only IPv4 (DLT_IPV4) or only IPv6 (DLT_IPV6).
+    OnlyIp { v6: bool },
+    /// PPP protocol field.
+    Ppp,
+    /// BSD/OS PPP: IPv4 also as Van Jacobson compressed/uncompressed TCP.
+    PppBsdos,
+    /// Frame Relay: NLPID.
+    Frelay,
+    /// ARCnet protocol byte at `off_linktype`.
+    Arcnet,
+    /// Solaris ipnet: address family byte.
+    Ipnet,
+    /// LocalTalk: no IP at all.
+    Ltalk,
+    /// A link type libpcap knows but generates no protocol tests for.
+    NotImplemented,
+}
+
+/// Where a link layer keeps its MAC addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mac {
+    None,
+    /// Six-byte addresses: destination at `dst`, source at `src`.
+    Six {
+        dst: u32,
+        src: u32,
+    },
+    /// ARCnet one-byte addresses: source at 0, destination at 1.
+    Arcnet,
+}
+
+/// The offsets of the link layer as compilation proceeds.
+#[derive(Clone, Copy, Debug)]
+pub struct LinkState {
+    pub kind: Kind,
+    pub mac: Mac,
+    pub off_linktype: u32,
+    pub off_linkpl: u32,
+    /// Offset of the network header from the link payload (after LLC/SNAP for 802.2 links).
+    pub off_nl: u32,
+    /// Whether `vlan` / `mpls` are possible on this link type.
+    pub vlan_ok: bool,
+    pub mpls_ok: bool,
+    /// Depth of `mpls` primitives seen so far.
+    pub mpls_depth: u32,
+    /// `pppoes` was seen: the payload is PPP.
+    pub pppoes: bool,
+}
+
+impl LinkState {
+    /// The link layer of a DLT, or None for the types libpcap 1.10.3 has no generator for.
+    pub fn for_dlt(dlt: i32) -> Option<LinkState> {
+        let s = |kind, off_linktype, off_linkpl| LinkState {
+            kind,
+            mac: Mac::None,
+            off_linktype,
+            off_linkpl,
+            off_nl: 0,
+            vlan_ok: false,
+            mpls_ok: false,
+            mpls_depth: 0,
+            pppoes: false,
+        };
+        let ether = |base: u32| LinkState {
+            mac: Mac::Six {
+                dst: base,
+                src: base + 6,
+            },
+            vlan_ok: true,
+            mpls_ok: true,
+            ..s(Kind::Ether, base + 12, base + 14)
+        };
+        let llc = |llc: u32, mac: Mac| LinkState {
+            mac,
+            ..s(Kind::Llc, llc + 6, llc + 8)
+        };
+        Some(match dlt {
+            1 => ether(0),
+            240 => ether(4),
+            241 => ether(12),
+            10 => llc(13, Mac::Six { dst: 1, src: 7 }),
+            6 => llc(14, Mac::Six { dst: 2, src: 8 }),
+            122 => llc(16, Mac::Six { dst: 2, src: 10 }),
+            11 | 19 => llc(0, Mac::None),
+            113 => s(Kind::Sll, 14, 16),
+            276 => s(Kind::Direct, 0, 20),
+            99 => s(Kind::Direct, 6, 44),
+            138 => s(Kind::Direct, 16, 18),
+            104 | 112 => LinkState {
+                mpls_ok: true,
+                ..s(Kind::Direct, 2, 4)
+            },
+            0 => s(Kind::Null { host_order: true }, 0, 4),
+            109 => s(Kind::Null { host_order: true }, 0, 12),
+            108 => s(Kind::Null { host_order: false }, 0, 4),
+            12 => s(Kind::Raw { version_off: 0 }, 0, 0),
+            8 => s(Kind::Raw { version_off: 0 }, 0, 16),
+            15 => s(Kind::Raw { version_off: 0 }, 0, 24),
+            228 => s(Kind::OnlyIp { v6: false }, 0, 0),
+            229 => s(Kind::OnlyIp { v6: true }, 0, 0),
+            9 => LinkState {
+                mpls_ok: true,
+                ..s(Kind::Ppp, 2, 4)
+            },
+            50 | 166 => s(Kind::Ppp, 2, 4),
+            51 => s(Kind::Ppp, 6, 8),
+            16 => s(Kind::PppBsdos, 5, 24),
+            107 => s(Kind::Frelay, 2, 0),
+            7 => LinkState {
+                mac: Mac::Arcnet,
+                ..s(Kind::Arcnet, 2, 6)
+            },
+            129 => LinkState {
+                mac: Mac::Arcnet,
+                ..s(Kind::Arcnet, 4, 8)
+            },
+            226 => s(Kind::Ipnet, 1, 24),
+            114 => s(Kind::Ltalk, 0, 0),
+            d if known_dlt(d) => s(Kind::NotImplemented, 0, 0),
+            _ => return None,
+        })
+    }
+
+    /// Whether this link layer has six-byte MAC addresses.
+    pub fn has_ether_addrs(&self) -> bool {
+        matches!(self.mac, Mac::Six { .. })
+    }
+}
+
+/// Whether libpcap 1.10.3's generator accepts this link type at all.
+pub fn known_dlt(dlt: i32) -> bool {
+    matches!(
+        dlt,
+        0 | 1 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 15 | 16 | 19 | 50 | 51 | 99
+    ) || (104..=289).contains(&dlt)
+}
+
+/// libpcap's description of a link type, as its messages show it.
+pub fn description(dlt: i32) -> String {
+    crate::names::dlt::description_or_dlt(dlt).into_owned()
+}
+
+fn ld(size: u16, off: u32) -> Insn {
+    Insn::stmt(BPF_LD | size | BPF_ABS, off)
+}
+
+impl Gen {
+    /// "The link payload is protocol `proto`" (an Ethernet type, or an LLC SAP when ≤ 1500).
+    pub fn linktype(&mut self, proto: u32) -> Result<Frag, String> {
+        let l = self.link;
+        if l.pppoes {
+            let ppp = ether_to_ppp(proto);
+            return Ok(self.g.eq(vec![ld(BPF_H, l.off_linktype)], ppp));
+        }
+        Ok(match l.kind {
+            Kind::Ether => self.ether_linktype(l.off_linktype, proto),
+            Kind::Llc => self.llc_linktype(proto),
+            Kind::Sll => self.sll_linktype(l.off_linktype, proto),
+            Kind::Direct => self.g.eq(vec![ld(BPF_H, l.off_linktype)], proto),
+            Kind::Ppp => {
+                let ppp = ether_to_ppp(proto);
+                self.g.eq(vec![ld(BPF_H, l.off_linktype)], ppp)
+            }
+            Kind::PppBsdos => {
+                if proto == ethertype::IP {
+                    let mut f: Option<Frag> = None;
+                    for p in [0x21, 0x2d, 0x2f] {
+                        let t = self.g.eq(vec![ld(BPF_H, l.off_linktype)], p);
+                        f = Some(match f {
+                            None => t,
+                            Some(a) => self.g.or(a, t),
+                        });
+                    }
+                    f.expect("three tests")
+                } else {
+                    let ppp = ether_to_ppp(proto);
+                    self.g.eq(vec![ld(BPF_H, l.off_linktype)], ppp)
+                }
+            }
+            Kind::Frelay => match proto {
+                ethertype::IP => self.g.eq(vec![ld(BPF_H, l.off_linktype)], 0x03cc),
+                ethertype::IPV6 => self.g.eq(vec![ld(BPF_H, l.off_linktype)], 0x038e),
+                0xfe => {
+                    let mut f: Option<Frag> = None;
+                    for p in [0x0381, 0x0382, 0x0383] {
+                        let t = self.g.eq(vec![ld(BPF_H, l.off_linktype)], p);
+                        f = Some(match f {
+                            None => t,
+                            Some(a) => self.g.or(a, t),
+                        });
+                    }
+                    f.expect("three tests")
+                }
+                _ => self.g.constant(false),
+            },
+            Kind::Arcnet => {
+                let codes: &[u32] = match proto {
+                    ethertype::IP => &[0xd4, 0xf0],
+                    ethertype::IPV6 => &[0xc4],
+                    ethertype::ARP => &[0xd5, 0xf1],
+                    ethertype::REVARP => &[0xd6, 0xf2],
+                    ethertype::ATALK => &[0xdd],
+                    _ => &[],
+                };
+                let mut f: Option<Frag> = None;
+                for &c in codes {
+                    let t = self.g.eq(vec![ld(BPF_B, l.off_linktype)], c);
+                    f = Some(match f {
+                        None => t,
+                        Some(a) => self.g.or(a, t),
+                    });
+                }
+                match f {
+                    Some(f) => f,
+                    None => self.g.constant(false),
+                }
+            }
+            Kind::Ipnet => match proto {
+                ethertype::IP => self.g.eq(vec![ld(BPF_B, l.off_linktype)], 2),
+                ethertype::IPV6 => self.g.eq(vec![ld(BPF_B, l.off_linktype)], 26),
+                _ => self.g.constant(false),
+            },
+            Kind::Ltalk => self.g.constant(false),
+            Kind::Null { host_order } => {
+                let af = match proto {
+                    ethertype::IP => 2u32,
+                    ethertype::IPV6 => 10,
+                    _ => return Ok(self.g.constant(false)),
+                };
+                let k = if host_order { af.swap_bytes() } else { af };
+                self.g.eq(vec![ld(BPF_W, l.off_linktype)], k)
+            }
+            Kind::Raw { version_off } => {
+                let v = match proto {
+                    ethertype::IP => 0x40,
+                    ethertype::IPV6 => 0x60,
+                    _ => return Ok(self.g.constant(false)),
+                };
+                self.g.eq(
+                    vec![
+                        ld(BPF_B, version_off),
+                        Insn::stmt(BPF_ALU | BPF_AND | BPF_K, 0xf0),
+                    ],
+                    v,
+                )
+            }
+            Kind::OnlyIp { v6 } => {
+                let want = if v6 { ethertype::IPV6 } else { ethertype::IP };
+                self.g.constant(proto == want)
+            }
+            Kind::NotImplemented => {
+                return Err(format!(
+                    "{} link-layer type filtering not implemented",
+                    description(self.dlt)
+                ))
+            }
+        })
+    }
+
+    /// 802.2 links: SNAP types, or SAPs at the LLC header.
+    fn llc_linktype(&mut self, proto: u32) -> Frag {
+        let l = self.link;
+        let llc = l.off_linkpl - 8;
+        match proto {
+            0xfe => self.g.eq(vec![ld(BPF_H, llc)], 0xfefe),
+            0xf0 => self.g.eq(vec![ld(BPF_H, llc)], 0xf0f0),
+            0x42 => self.g.eq(vec![ld(BPF_B, llc)], 0x42),
+            ethertype::IPX => self.g.eq(vec![ld(BPF_B, llc)], 0xe0),
+            ethertype::ATALK => self.snap(llc, 0x080007, ethertype::ATALK),
+            ethertype::AARP => self.snap(llc, 0, ethertype::AARP),
+            p if p <= 1500 => self.g.eq(vec![ld(BPF_B, llc)], p),
+            p => self.g.eq(vec![ld(BPF_H, l.off_linktype)], p),
+        }
+    }
+
+    fn ether_linktype(&mut self, off: u32, proto: u32) -> Frag {
+        let l = self.link;
+        match proto {
+            // LLC SAPs: an 802.3 length field, then the SAP.
+            0xfe | 0x42 => {
+                let len = self
+                    .g
+                    .test(vec![ld(BPF_H, off)], BPF_JMP | BPF_JGT | BPF_K, 1500);
+                let len = self.g.not(len);
+                let sap = if proto == 0xfe { 0xfefe } else { 0 };
+                let t = if proto == 0xfe {
+                    self.g.eq(vec![ld(BPF_H, l.off_linkpl)], sap)
+                } else {
+                    self.g.eq(vec![ld(BPF_B, l.off_linkpl)], proto)
+                };
+                self.g.and(len, t)
+            }
+            0xf0 => {
+                let len = self
+                    .g
+                    .test(vec![ld(BPF_H, off)], BPF_JMP | BPF_JGT | BPF_K, 1500);
+                let len = self.g.not(len);
+                let t = self.g.eq(vec![ld(BPF_H, l.off_linkpl)], 0xf0f0);
+                self.g.and(len, t)
+            }
+            ethertype::IPX => {
+                let a = self.g.eq(vec![ld(BPF_H, off)], ethertype::IPX);
+                let len = self
+                    .g
+                    .test(vec![ld(BPF_H, off)], BPF_JMP | BPF_JGT | BPF_K, 1500);
+                let len = self.g.not(len);
+                let snap = self.snap(l.off_linkpl, 0x000000, ethertype::IPX);
+                let sap = self.g.eq(vec![ld(BPF_B, l.off_linkpl)], 0xe0);
+                let raw = self.g.eq(vec![ld(BPF_H, l.off_linkpl)], 0xffff);
+                let o = self.g.or(snap, sap);
+                let o = self.g.or(o, raw);
+                let b = self.g.and(len, o);
+                self.g.or(a, b)
+            }
+            ethertype::ATALK | ethertype::AARP => {
+                let a = self.g.eq(vec![ld(BPF_H, off)], proto);
+                let len = self
+                    .g
+                    .test(vec![ld(BPF_H, off)], BPF_JMP | BPF_JGT | BPF_K, 1500);
+                let len = self.g.not(len);
+                let oui = if proto == ethertype::ATALK {
+                    0x080007
+                } else {
+                    0
+                };
+                let snap = self.snap(l.off_linkpl, oui, proto);
+                let b = self.g.and(len, snap);
+                self.g.or(a, b)
+            }
+            p if p <= 1500 => {
+                let len = self
+                    .g
+                    .test(vec![ld(BPF_H, off)], BPF_JMP | BPF_JGT | BPF_K, 1500);
+                let len = self.g.not(len);
+                let t = self.g.eq(vec![ld(BPF_B, l.off_linkpl)], p);
+                self.g.and(len, t)
+            }
+            p => self.g.eq(vec![ld(BPF_H, off)], p),
+        }
+    }
+
+    /// An 802.2 SNAP header with this OUI and type at `off`.
+    fn snap(&mut self, off: u32, oui: u32, ty: u32) -> Frag {
+        let t = self.g.eq(vec![ld(BPF_W, off + 4)], oui << 16 | ty);
+        let h = self.g.eq(vec![ld(BPF_W, off)], 0xaaaa_0300 | (oui >> 16));
+        self.g.and(t, h)
+    }
+
+    fn sll_linktype(&mut self, off: u32, proto: u32) -> Frag {
+        let l = self.link;
+        match proto {
+            0xfe | 0x42 | 0xf0 => {
+                let llc = self.g.eq(vec![ld(BPF_H, off)], 4);
+                let t = match proto {
+                    0xfe => self.g.eq(vec![ld(BPF_H, l.off_linkpl)], 0xfefe),
+                    0xf0 => self.g.eq(vec![ld(BPF_H, l.off_linkpl)], 0xf0f0),
+                    _ => self.g.eq(vec![ld(BPF_B, l.off_linkpl)], proto),
+                };
+                self.g.and(llc, t)
+            }
+            p if p <= 1500 => {
+                let llc = self.g.eq(vec![ld(BPF_H, off)], 4);
+                let t = self.g.eq(vec![ld(BPF_B, l.off_linkpl)], p);
+                self.g.and(llc, t)
+            }
+            p => self.g.eq(vec![ld(BPF_H, off)], p),
+        }
+    }
+}
+
+/// The PPP protocol number for an Ethernet type (libpcap's mapping).
+fn ether_to_ppp(proto: u32) -> u32 {
+    match proto {
+        ethertype::IP => 0x0021,
+        ethertype::IPV6 => 0x0057,
+        ethertype::DN => 0x0027,
+        ethertype::ATALK => 0x0029,
+        ethertype::IPX => 0x002b,
+        ethertype::MPLS => 0x0281,
+        0xfe => 0x0023,
+        0x42 => 0x0031,
+        0xf0 => 0x003f,
+        p => p,
+    }
+}

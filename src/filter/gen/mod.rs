@@ -1,0 +1,482 @@
+//! The code generator: primitives -> control-flow graph of tests.
+//!
+//! [`Gen`] implements the parser's [`Sink`]: it receives each primitive as the parser
+//! completes it, so errors come out in libpcap's order, and the link-layer offsets that
+//! `vlan`/`mpls`/`pppoes` move apply to everything read after them. One `Gen` compiles one
+//! expression and owns all its state; nothing is global.
+//!
+//! Submodules, one per family: [`link`] (link layers and their protocol fields),
+//! [`inet`] (IPv4/IPv6/ARP hosts, nets, protocols, ports), [`arith`] (loads, arithmetic,
+//! relations).
+
+pub mod arith;
+pub mod inet;
+pub mod link;
+
+use self::arith::Value;
+use self::link::{ethertype, LinkState};
+use super::ast::*;
+use super::cfg::{Frag, Graph};
+use super::parse::{Sink, QUAL_SYNTAX};
+use crate::bpf::insn::*;
+use crate::bpf::Insn;
+
+#[derive(PartialEq)]
+enum PrimKind {
+    Inbound,
+    Other,
+}
+
+/// Compilation state for one expression.
+pub struct Gen {
+    pub g: Graph,
+    pub dlt: i32,
+    pub link: LinkState,
+    pub netmask: u32,
+    /// The link type named in "no VLAN support" once `pppoes` has made the payload PPP.
+    vlan_name: Option<&'static str>,
+    regs_used: u32,
+    next_reg: u32,
+}
+
+/// libpcap's name for a protocol qualifier, as it appears in messages.
+pub fn proto_name(p: Proto) -> &'static str {
+    match p {
+        Proto::Default => "default",
+        Proto::Link => "link",
+        Proto::Ip => "ip",
+        Proto::Arp => "arp",
+        Proto::Rarp => "rarp",
+        Proto::Sctp => "sctp",
+        Proto::Tcp => "tcp",
+        Proto::Udp => "udp",
+        Proto::Icmp => "icmp",
+        Proto::Igmp => "igmp",
+        Proto::Igrp => "igrp",
+        Proto::Pim => "pim",
+        Proto::Vrrp => "vrrp",
+        Proto::Carp => "carp",
+        Proto::Atalk => "atalk",
+        Proto::Aarp => "aarp",
+        Proto::Decnet => "decnet",
+        Proto::Lat => "lat",
+        Proto::Sca => "sca",
+        Proto::Moprc => "moprc",
+        Proto::Mopdl => "mopdl",
+        Proto::Ip6 => "ip6",
+        Proto::Icmp6 => "icmp6",
+        Proto::Ah => "ah",
+        Proto::Esp => "esp",
+        Proto::Iso => "iso",
+        Proto::Esis => "esis",
+        Proto::Isis => "isis",
+        Proto::IsisL1 => "l1",
+        Proto::IsisL2 => "l2",
+        Proto::IsisIih => "iih",
+        Proto::IsisLsp => "lsp",
+        Proto::IsisSnp => "snp",
+        Proto::IsisCsnp => "csnp",
+        Proto::IsisPsnp => "psnp",
+        Proto::Clnp => "clnp",
+        Proto::Stp => "stp",
+        Proto::Ipx => "ipx",
+        Proto::Netbeui => "netbeui",
+        Proto::Radio => "radio",
+        Proto::Undef => "undefined",
+    }
+}
+
+/// libpcap's name for a direction qualifier, as it appears in messages.
+pub fn dir_name(d: Dir) -> &'static str {
+    match d {
+        Dir::Src => "src",
+        Dir::Dst => "dst",
+        Dir::Or => "src or dst",
+        Dir::And => "src and dst",
+        Dir::Addr1 => "addr1",
+        Dir::Addr2 => "addr2",
+        Dir::Addr3 => "addr3",
+        Dir::Addr4 => "addr4",
+        Dir::Ra => "ra",
+        Dir::Ta => "ta",
+        Dir::Default | Dir::Undef => "",
+    }
+}
+
+impl Gen {
+    /// A generator for a link type; Err with libpcap's message for types it has no code for.
+    pub fn new(dlt: i32, netmask: u32) -> Result<Gen, String> {
+        let link = LinkState::for_dlt(dlt)
+            .ok_or_else(|| format!("unknown data link type {dlt} (min 104, max 289)"))?;
+        Ok(Gen {
+            g: Graph::default(),
+            dlt,
+            link,
+            netmask,
+            vlan_name: None,
+            regs_used: 0,
+            next_reg: 0,
+        })
+    }
+
+    /// `ldx 4*([ip header]&0xf)`: X = the IPv4 header length.
+    pub fn ldx_iphdrlen(&self) -> Insn {
+        Insn::stmt(
+            BPF_LDX | BPF_B | BPF_MSH,
+            self.link.off_linkpl + self.link.off_nl,
+        )
+    }
+
+    /// Offset of the network-layer header.
+    pub fn nl(&self) -> u32 {
+        self.link.off_linkpl + self.link.off_nl
+    }
+
+    fn prim(&mut self, p: Prim) -> Result<Frag, String> {
+        let p_kind = if p == Prim::Inbound {
+            PrimKind::Inbound
+        } else {
+            PrimKind::Other
+        };
+        match p {
+            Prim::Id { q, id } => self.id(q, id),
+            Prim::Proto(p) => self.proto_abbrev(p),
+            Prim::Relation { .. } => unreachable!("relations arrive through Sink::relation"),
+            Prim::Broadcast(p) => self.broadcast(p),
+            Prim::Multicast(p) => self.multicast(p),
+            Prim::Less(n) => {
+                let t = self.g.test(
+                    vec![Insn::stmt(BPF_LD | BPF_W | BPF_LEN, 0)],
+                    BPF_JMP | BPF_JGT | BPF_K,
+                    n,
+                );
+                Ok(self.g.not(t))
+            }
+            Prim::Greater(n) => Ok(self.g.test(
+                vec![Insn::stmt(BPF_LD | BPF_W | BPF_LEN, 0)],
+                BPF_JMP | BPF_JGE | BPF_K,
+                n,
+            )),
+            Prim::Vlan(id) => self.vlan(id),
+            Prim::Mpls(label) => self.mpls(label),
+            Prim::Pppoed => self.linktype(ethertype::PPPOED),
+            Prim::Inbound | Prim::Outbound if self.dlt == 8 => {
+                // SLIP: a direction byte, 0 in and 1 out.
+                let v = if matches!(p_kind, PrimKind::Inbound) {
+                    0
+                } else {
+                    1
+                };
+                let a = self.arith_num(0)?;
+                let b = self.arith_load(Proto::Link, a, 1)?;
+                let c = self.arith_num(v)?;
+                self.arith_relation(RelOp::Eq, b, c)
+            }
+            Prim::Inbound | Prim::Outbound => {
+                let out = self.direction_test()?;
+                Ok(if matches!(p_kind, PrimKind::Inbound) {
+                    self.g.not(out)
+                } else {
+                    out
+                })
+            }
+            Prim::Ifindex(i) => Ok(self.ancillary(8, i)),
+            Prim::Pppoes(id) => self.pppoes(id),
+            other => Err(format!("{other:?} is not supported by this compiler yet")),
+        }
+    }
+
+    fn broadcast(&mut self, p: Proto) -> Result<Frag, String> {
+        match p {
+            Proto::Default | Proto::Link => match self.link.mac {
+                link::Mac::Six { dst, .. } => Ok(self.ether_addr_test(dst, [0xff; 6])),
+                link::Mac::Arcnet => Ok(self.arcnet_dst_is(0)),
+                link::Mac::None => Err("not a broadcast link".to_string()),
+            },
+            Proto::Ip => {
+                if self.netmask == 0xffff_ffff {
+                    return Err("netmask not known, so 'ip broadcast' not supported".to_string());
+                }
+                let ip = self.linktype(ethertype::IP)?;
+                let hostmask = !self.netmask;
+                let mut s = vec![Insn::stmt(BPF_LD | BPF_W | BPF_ABS, self.nl() + 16)];
+                if hostmask != 0xffff_ffff {
+                    s.push(Insn::stmt(BPF_ALU | BPF_AND | BPF_K, hostmask));
+                }
+                let zero = self.g.eq(s.clone(), 0);
+                let ones = self.g.eq(s, hostmask);
+                let b = self.g.or(zero, ones);
+                Ok(self.g.and(ip, b))
+            }
+            _ => Err("only link-layer/IP broadcast filters supported".to_string()),
+        }
+    }
+
+    fn multicast(&mut self, p: Proto) -> Result<Frag, String> {
+        match p {
+            Proto::Default | Proto::Link => match self.link.mac {
+                link::Mac::Six { dst, .. } => Ok(self.g.test(
+                    vec![Insn::stmt(BPF_LD | BPF_B | BPF_ABS, dst)],
+                    BPF_JMP | BPF_JSET | BPF_K,
+                    1,
+                )),
+                link::Mac::Arcnet => Ok(self.arcnet_dst_is(0)),
+                link::Mac::None => Err("link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel".to_string()),
+            },
+            Proto::Ip => {
+                let ip = self.linktype(ethertype::IP)?;
+                let t = self.g.test(
+                    vec![Insn::stmt(BPF_LD | BPF_B | BPF_ABS, self.nl() + 16)],
+                    BPF_JMP | BPF_JGE | BPF_K,
+                    0xe0,
+                );
+                Ok(self.g.and(ip, t))
+            }
+            Proto::Ip6 => {
+                let ip6 = self.linktype(ethertype::IPV6)?;
+                let t = self
+                    .g
+                    .eq(vec![Insn::stmt(BPF_LD | BPF_B | BPF_ABS, self.nl() + 24)], 0xff);
+                Ok(self.g.and(ip6, t))
+            }
+            _ => Err("only IP multicast filters supported on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel".to_string()),
+        }
+    }
+
+    /// The ARCnet destination address is `a`.
+    fn arcnet_dst_is(&mut self, a: u32) -> Frag {
+        self.g.eq(vec![Insn::stmt(BPF_LD | BPF_B | BPF_ABS, 1)], a)
+    }
+
+    /// ARCnet address tests by direction.
+    pub fn arcnet_host(&mut self, a: u32, dir: Dir) -> Result<Frag, String> {
+        let at = |g: &mut Gen, off: u32| g.g.eq(vec![Insn::stmt(BPF_LD | BPF_B | BPF_ABS, off)], a);
+        Ok(match dir {
+            Dir::Src => at(self, 0),
+            Dir::Dst => at(self, 1),
+            Dir::And => {
+                let s = at(self, 0);
+                let d = at(self, 1);
+                self.g.and(s, d)
+            }
+            Dir::Default | Dir::Or => {
+                let s = at(self, 0);
+                let d = at(self, 1);
+                self.g.or(s, d)
+            }
+            _ => return Err(format!("'{}' is only supported on 802.11", dir_name(dir))),
+        })
+    }
+
+    /// Packet direction or interface index through Linux's ancillary data: outside the
+    /// kernel such a load fails, so the filter rejects every packet, as libpcap's does.
+    fn ancillary(&mut self, field: u32, value: u32) -> Frag {
+        self.g.eq(
+            vec![Insn::stmt(BPF_LD | BPF_H | BPF_ABS, 0xffff_f000 + field)],
+            value,
+        )
+    }
+
+    /// Destination MAC address equals `mac` (Ethernet layout).
+    fn ether_addr_test(&mut self, off: u32, mac: [u8; 6]) -> Frag {
+        let lo = u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]);
+        let hi = u16::from_be_bytes([mac[0], mac[1]]) as u32;
+        let a = self
+            .g
+            .eq(vec![Insn::stmt(BPF_LD | BPF_W | BPF_ABS, off + 2)], lo);
+        let b = self
+            .g
+            .eq(vec![Insn::stmt(BPF_LD | BPF_H | BPF_ABS, off)], hi);
+        self.g.and(a, b)
+    }
+
+    /// MAC source/destination address tests by direction.
+    pub fn ether_host(&mut self, mac: [u8; 6], dir: Dir) -> Result<Frag, String> {
+        let link::Mac::Six { dst, src } = self.link.mac else {
+            return Err("ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel".into());
+        };
+        match dir {
+            Dir::Src => Ok(self.ether_addr_test(src, mac)),
+            Dir::Dst => Ok(self.ether_addr_test(dst, mac)),
+            Dir::And => {
+                let s = self.ether_addr_test(src, mac);
+                let d = self.ether_addr_test(dst, mac);
+                Ok(self.g.and(s, d))
+            }
+            Dir::Default | Dir::Or => {
+                let s = self.ether_addr_test(src, mac);
+                let d = self.ether_addr_test(dst, mac);
+                Ok(self.g.or(s, d))
+            }
+            _ => Err(format!(
+                "'{}' is only supported on 802.11 with 802.11 headers",
+                dir_name(dir)
+            )),
+        }
+    }
+
+    /// "The packet was sent by this host" on link types that record it.
+    fn direction_test(&mut self) -> Result<Frag, String> {
+        let ld = |k| Insn::stmt(BPF_LD | BPF_B | BPF_ABS, k);
+        Ok(match self.dlt {
+            113 => self.g.eq(vec![Insn::stmt(BPF_LD | BPF_H | BPF_ABS, 0)], 4),
+            276 => self.g.eq(vec![ld(10)], 4),
+            166 => {
+                let t = self.g.eq(vec![ld(0)], 0);
+                self.g.not(t)
+            }
+            _ => self.ancillary(4, 4),
+        })
+    }
+
+    fn vlan(&mut self, id: Option<u32>) -> Result<Frag, String> {
+        if let Some(v) = id {
+            if v > 4095 {
+                return Err(format!("VLAN tag {v} greater than maximum 4095"));
+            }
+        }
+        if !self.link.vlan_ok {
+            let what = self
+                .vlan_name
+                .map(str::to_string)
+                .unwrap_or_else(|| link::description(self.dlt));
+            return Err(format!("no VLAN support for {what}"));
+        }
+        let off = self.link.off_linktype;
+        let mut f = None;
+        for t in [ethertype::VLAN, ethertype::QINQ, ethertype::QINQ_OLD] {
+            let b = self
+                .g
+                .eq(vec![Insn::stmt(BPF_LD | BPF_H | BPF_ABS, off)], t);
+            f = Some(match f {
+                None => b,
+                Some(a) => self.g.or(a, b),
+            });
+        }
+        let mut f = f.expect("three tests");
+        if let Some(v) = id {
+            let t = self.g.eq(
+                vec![
+                    Insn::stmt(BPF_LD | BPF_H | BPF_ABS, off + 2),
+                    Insn::stmt(BPF_ALU | BPF_AND | BPF_K, 0xfff),
+                ],
+                v,
+            );
+            f = self.g.and(f, t);
+        }
+        self.link.off_linktype += 4;
+        self.link.off_linkpl += 4;
+        Ok(f)
+    }
+
+    fn mpls(&mut self, label: Option<u32>) -> Result<Frag, String> {
+        if let Some(v) = label {
+            if v > 0xfffff {
+                return Err(format!("MPLS label {v} greater than maximum 1048575"));
+            }
+        }
+        if !self.link.mpls_ok {
+            return Err(format!(
+                "no MPLS support for {}",
+                link::description(self.dlt)
+            ));
+        }
+        let l = self.link;
+        let mut f = if l.mpls_depth == 0 {
+            self.linktype(ethertype::MPLS)?
+        } else {
+            // The previous label is not the bottom of the stack.
+            self.g.eq(
+                vec![
+                    Insn::stmt(BPF_LD | BPF_B | BPF_ABS, l.off_linkpl + l.off_nl - 2),
+                    Insn::stmt(BPF_ALU | BPF_AND | BPF_K, 1),
+                ],
+                0,
+            )
+        };
+        if let Some(v) = label {
+            let t = self.g.eq(
+                vec![
+                    Insn::stmt(BPF_LD | BPF_W | BPF_ABS, l.off_linkpl + l.off_nl),
+                    Insn::stmt(BPF_ALU | BPF_AND | BPF_K, 0xffff_f000),
+                ],
+                v << 12,
+            );
+            f = self.g.and(f, t);
+        }
+        self.link.off_nl += 4;
+        self.link.mpls_depth += 1;
+        Ok(f)
+    }
+
+    fn pppoes(&mut self, id: Option<u32>) -> Result<Frag, String> {
+        if let Some(v) = id {
+            if v > 0xffff {
+                return Err(format!(
+                    "PPPoE session number {v} greater than maximum 65535"
+                ));
+            }
+        }
+        let mut f = self.linktype(ethertype::PPPOES)?;
+        if let Some(v) = id {
+            let t = self.g.eq(
+                vec![
+                    Insn::stmt(BPF_LD | BPF_W | BPF_ABS, self.link.off_linkpl),
+                    Insn::stmt(BPF_ALU | BPF_AND | BPF_K, 0xffff),
+                ],
+                v,
+            );
+            f = self.g.and(f, t);
+        }
+        // The payload is now PPP: its protocol field follows the 6-byte PPPoE header.
+        self.link.pppoes = true;
+        self.link.vlan_ok = false;
+        self.link.mpls_ok = true;
+        self.vlan_name = Some("PPP");
+        self.link.off_linktype = self.link.off_linkpl + 6;
+        self.link.off_linkpl += 8;
+        self.link.off_nl = 0;
+        Ok(f)
+    }
+}
+
+impl Sink for Gen {
+    type F = Frag;
+    type A = Value;
+
+    fn prim(&mut self, p: Prim) -> Result<Frag, String> {
+        if let Prim::Id { q, .. } = &p {
+            if q.addr == AddrKind::Undef {
+                return Err(QUAL_SYNTAX.to_string());
+            }
+        }
+        Gen::prim(self, p)
+    }
+    fn and(&mut self, a: Frag, b: Frag) -> Frag {
+        self.g.and(a, b)
+    }
+    fn or(&mut self, a: Frag, b: Frag) -> Frag {
+        self.g.or(a, b)
+    }
+    fn not(&mut self, a: Frag) -> Frag {
+        self.g.not(a)
+    }
+    fn num(&mut self, v: u32) -> Result<Value, String> {
+        self.arith_num(v)
+    }
+    fn length(&mut self) -> Result<Value, String> {
+        self.arith_len()
+    }
+    fn load(&mut self, proto: Proto, index: Value, size: u32) -> Result<Value, String> {
+        self.arith_load(proto, index, size)
+    }
+    fn neg(&mut self, a: Value) -> Result<Value, String> {
+        self.arith_neg(a)
+    }
+    fn bin(&mut self, op: ArithOp, a: Value, b: Value) -> Result<Value, String> {
+        self.arith_bin(op, a, b)
+    }
+    fn relation(&mut self, op: RelOp, a: Value, b: Value) -> Result<Frag, String> {
+        self.arith_relation(op, a, b)
+    }
+}

@@ -1,0 +1,89 @@
+//! The pcap-filter language compiled to classic BPF.
+//!
+//! Pipeline: [`lex`] (text -> tokens) -> [`parse`] (tokens -> primitives, [`ast`]) ->
+//! [`gen`] (primitives -> [`cfg`] graph, one module per protocol family) -> [`opt`]
+//! (graph -> smaller graph) -> [`emit`] (graph -> instructions). [`compile`] runs it; it
+//! keeps no state between calls, so any number of threads may compile at once.
+//!
+//! Errors are libpcap 1.10.3's messages, reported in the order its parser meets them.
+
+pub mod ast;
+pub mod cfg;
+pub mod emit;
+pub mod gen;
+pub mod lex;
+pub mod opt;
+pub mod parse;
+
+use crate::bpf::insn::*;
+use crate::bpf::{Insn, Program};
+
+/// The longest expression accepted (bytes); libpcap has no such limit, but anything longer
+/// than this would compile to more than the kernel's 4096 instructions anyway... except for
+/// long host lists, so the bound is generous.
+pub const MAX_TEXT: usize = 1 << 20;
+
+/// Stack reserved for parsing deeply nested input.
+const DEEP_STACK: usize = 256 << 20;
+/// Nesting below which the caller's stack is certainly enough.
+const SHALLOW: usize = 200;
+
+/// What `pcap_compile` needs to know about the handle.
+#[derive(Clone, Copy, Debug)]
+pub struct Target {
+    pub linktype: i32,
+    pub snaplen: u32,
+    pub netmask: u32,
+}
+
+/// Compiles `text` for a link type; `Err` holds libpcap's message.
+pub fn compile(text: &str, target: Target, optimize: bool) -> Result<Program, String> {
+    if text.len() > MAX_TEXT {
+        return Err("expression too long".to_string());
+    }
+    let (toks, lex_err) = lex::tokenize(text);
+    if parse::nesting(&toks) < SHALLOW {
+        return compile_tokens(&toks, lex_err, target, optimize);
+    }
+    // Deep nesting: parse on a thread whose stack is sized for the parser's depth bound.
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .stack_size(DEEP_STACK)
+            .spawn_scoped(s, || {
+                compile_tokens(&toks, lex_err.clone(), target, optimize)
+            })
+            .map_err(|e| format!("can't compile filter: {e}"))?
+            .join()
+            .unwrap_or_else(|_| Err("can't compile filter: internal error".to_string()))
+    })
+}
+
+fn compile_tokens(
+    toks: &[lex::Spanned],
+    lex_err: Option<String>,
+    target: Target,
+    optimize: bool,
+) -> Result<Program, String> {
+    let mut g = gen::Gen::new(target.linktype, target.netmask)?;
+    let mut parser = parse::Parser::new(toks, &mut g);
+    let result = parser.program_keep_pos();
+    let frag = match (result, lex_err) {
+        (Ok(_), Some(e)) => return Err(e),
+        (Err((msg, at_end)), Some(e)) if msg == lex::SYNTAX && at_end => return Err(e),
+        (Err((msg, _)), _) => return Err(msg),
+        (Ok(f), None) => f,
+    };
+    let Some(frag) = frag else {
+        return Ok(Program::new(vec![Insn::stmt(
+            BPF_RET | BPF_K,
+            target.snaplen,
+        )]));
+    };
+    g.g.finish(&frag);
+    let mut entry = frag.entry;
+    if optimize {
+        entry = opt::optimize(&mut g.g, entry);
+    }
+    let insns = emit::emit(&g.g, entry, target.snaplen);
+    Ok(Program::new(insns))
+}

@@ -1,0 +1,275 @@
+//! Name lookups for the filter language and the `pcap_nameto*` calls: hosts (the resolver,
+//! `getaddrinfo`), services, protocols and networks (the C library's reentrant `*_r`
+//! database calls) and Ethernet host names (`ether_hostton`, i.e. /etc/ethers). All are
+//! reentrant: no static buffers.
+
+use std::ffi::{c_char, c_int, CStr, CString};
+use std::net::IpAddr;
+
+#[repr(C)]
+struct Servent {
+    s_name: *mut c_char,
+    s_aliases: *mut *mut c_char,
+    s_port: c_int,
+    s_proto: *mut c_char,
+}
+
+#[repr(C)]
+struct Protoent {
+    p_name: *mut c_char,
+    p_aliases: *mut *mut c_char,
+    p_proto: c_int,
+}
+
+#[repr(C)]
+struct Netent {
+    n_name: *mut c_char,
+    n_aliases: *mut *mut c_char,
+    n_addrtype: c_int,
+    n_net: u32,
+}
+
+extern "C" {
+    fn getservbyname_r(
+        name: *const c_char,
+        proto: *const c_char,
+        result_buf: *mut Servent,
+        buf: *mut c_char,
+        buflen: usize,
+        result: *mut *mut Servent,
+    ) -> c_int;
+    fn getprotobyname_r(
+        name: *const c_char,
+        result_buf: *mut Protoent,
+        buf: *mut c_char,
+        buflen: usize,
+        result: *mut *mut Protoent,
+    ) -> c_int;
+    fn getnetbyname_r(
+        name: *const c_char,
+        result_buf: *mut Netent,
+        buf: *mut c_char,
+        buflen: usize,
+        result: *mut *mut Netent,
+        h_errnop: *mut c_int,
+    ) -> c_int;
+    fn ether_hostton(hostname: *const c_char, addr: *mut [u8; 6]) -> c_int;
+}
+
+const BUF: usize = 4096;
+
+/// The port a service name has for `proto` ("tcp" or "udp").
+fn service(name: &CStr, proto: &CStr) -> Option<u32> {
+    let mut ent: Servent = Servent {
+        s_name: std::ptr::null_mut(),
+        s_aliases: std::ptr::null_mut(),
+        s_port: 0,
+        s_proto: std::ptr::null_mut(),
+    };
+    let mut buf = vec![0 as c_char; BUF];
+    let mut out: *mut Servent = std::ptr::null_mut();
+    // SAFETY: every pointer refers to a live local of the declared size.
+    let rc = unsafe {
+        getservbyname_r(
+            name.as_ptr(),
+            proto.as_ptr(),
+            &mut ent,
+            buf.as_mut_ptr(),
+            BUF,
+            &mut out,
+        )
+    };
+    if rc != 0 || out.is_null() {
+        return None;
+    }
+    Some(u16::from_be(ent.s_port as u16) as u32)
+}
+
+/// IP protocol numbers.
+pub const IPPROTO_TCP: u32 = 6;
+pub const IPPROTO_UDP: u32 = 17;
+
+/// A service name: its port, and the one protocol it is defined for (None when it is
+/// defined for both TCP and UDP, or the port differs).
+pub fn port(name: &str) -> Option<(u32, Option<u32>)> {
+    let c = CString::new(name).ok()?;
+    let tcp = service(&c, c"tcp");
+    let udp = service(&c, c"udp");
+    match (tcp, udp) {
+        (Some(t), Some(u)) if t == u => Some((t, None)),
+        (Some(t), _) => Some((t, Some(IPPROTO_TCP))),
+        (None, Some(u)) => Some((u, Some(IPPROTO_UDP))),
+        (None, None) => None,
+    }
+}
+
+/// A port number or service name.
+fn port_or_number(text: &str) -> Result<(u32, Option<u32>), String> {
+    if !text.is_empty() && text.bytes().all(|c| c.is_ascii_digit()) {
+        let v: u64 = text.parse().unwrap_or(u64::MAX);
+        if v > 65535 {
+            return Err(format!("illegal port number {v} > 65535"));
+        }
+        return Ok((v as u32, None));
+    }
+    port(text).ok_or_else(|| format!("unknown port in range '{text}'"))
+}
+
+/// `lo-hi` with numbers or service names.
+pub fn port_range(text: &str) -> Result<(u32, u32, Option<u32>), String> {
+    let Some((a, b)) = text.split_once('-') else {
+        let (p, proto) = port(text).ok_or_else(|| format!("unknown port '{text}'"))?;
+        return Ok((p, p, proto));
+    };
+    let (lo, p1) = port_or_number(a)?;
+    let (hi, p2) = port_or_number(b)?;
+    let proto = if p1 == p2 { p1 } else { None };
+    Ok((lo, hi, proto))
+}
+
+/// An IP protocol name (/etc/protocols).
+pub fn ip_proto(name: &str) -> Option<u32> {
+    let c = CString::new(name).ok()?;
+    let mut ent = Protoent {
+        p_name: std::ptr::null_mut(),
+        p_aliases: std::ptr::null_mut(),
+        p_proto: 0,
+    };
+    let mut buf = vec![0 as c_char; BUF];
+    let mut out: *mut Protoent = std::ptr::null_mut();
+    // SAFETY: every pointer refers to a live local of the declared size.
+    let rc = unsafe { getprotobyname_r(c.as_ptr(), &mut ent, buf.as_mut_ptr(), BUF, &mut out) };
+    if rc != 0 || out.is_null() {
+        return None;
+    }
+    Some(ent.p_proto as u32)
+}
+
+/// A network name (/etc/networks), host byte order.
+pub fn network(name: &str) -> Option<u32> {
+    let c = CString::new(name).ok()?;
+    let mut ent = Netent {
+        n_name: std::ptr::null_mut(),
+        n_aliases: std::ptr::null_mut(),
+        n_addrtype: 0,
+        n_net: 0,
+    };
+    let mut buf = vec![0 as c_char; BUF];
+    let mut out: *mut Netent = std::ptr::null_mut();
+    let mut herr: c_int = 0;
+    // SAFETY: every pointer refers to a live local of the declared size.
+    let rc = unsafe {
+        getnetbyname_r(
+            c.as_ptr(),
+            &mut ent,
+            buf.as_mut_ptr(),
+            BUF,
+            &mut out,
+            &mut herr,
+        )
+    };
+    if rc != 0 || out.is_null() {
+        return None;
+    }
+    Some(ent.n_net)
+}
+
+/// The addresses of a host name, in the resolver's order (IPv4 and IPv6).
+pub fn host_addrs(name: &str) -> Vec<IpAddr> {
+    let Ok(c) = CString::new(name) else {
+        return Vec::new();
+    };
+    // SAFETY: a zeroed addrinfo is a valid "no hints" value.
+    let mut hints: libc::addrinfo = unsafe { std::mem::zeroed() };
+    hints.ai_family = libc::AF_UNSPEC;
+    hints.ai_socktype = libc::SOCK_STREAM;
+    let mut res: *mut libc::addrinfo = std::ptr::null_mut();
+    // SAFETY: valid C string, hints and out pointer.
+    let rc = unsafe { libc::getaddrinfo(c.as_ptr(), std::ptr::null(), &hints, &mut res) };
+    if rc != 0 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut p = res;
+    while !p.is_null() {
+        // SAFETY: p is a node of the list getaddrinfo returned, freed only below.
+        let ai = unsafe { &*p };
+        if ai.ai_family == libc::AF_INET && !ai.ai_addr.is_null() {
+            // SAFETY: AF_INET entries point to a sockaddr_in.
+            let sin = unsafe { &*(ai.ai_addr as *const libc::sockaddr_in) };
+            out.push(IpAddr::from(
+                u32::from_be(sin.sin_addr.s_addr).to_be_bytes(),
+            ));
+        } else if ai.ai_family == libc::AF_INET6 && !ai.ai_addr.is_null() {
+            // SAFETY: AF_INET6 entries point to a sockaddr_in6.
+            let sin6 = unsafe { &*(ai.ai_addr as *const libc::sockaddr_in6) };
+            out.push(IpAddr::from(sin6.sin6_addr.s6_addr));
+        }
+        p = ai.ai_next;
+    }
+    // SAFETY: res came from getaddrinfo and is freed once.
+    unsafe { libc::freeaddrinfo(res) };
+    out
+}
+
+/// An Ethernet host name (/etc/ethers).
+pub fn ether_host(name: &str) -> Option<[u8; 6]> {
+    let c = CString::new(name).ok()?;
+    let mut mac = [0u8; 6];
+    // SAFETY: valid C string and a 6-byte output.
+    let rc = unsafe { ether_hostton(c.as_ptr(), &mut mac) };
+    (rc == 0).then_some(mac)
+}
+
+/// Ethernet protocol names libpcap knows (its `eproto_db`).
+pub const EPROTO: &[(&str, u32)] = &[
+    ("aarp", 0x80f3),
+    ("arp", 0x0806),
+    ("atalk", 0x809b),
+    ("decnet", 0x6003),
+    ("ip", 0x0800),
+    ("ip6", 0x86dd),
+    ("lat", 0x6004),
+    ("loopback", 0x9000),
+    ("mopdl", 0x6001),
+    ("moprc", 0x6002),
+    ("rarp", 0x8035),
+    ("sca", 0x6007),
+];
+
+/// 802.2 SAP names (`pcap_nametollc`).
+pub const LLC: &[(&str, u32)] = &[
+    ("iso", 0xfe),
+    ("stp", 0x42),
+    ("ipx", 0xe0),
+    ("netbeui", 0xf0),
+];
+
+pub fn llc(name: &str) -> Option<u32> {
+    LLC.iter().find(|(n, _)| *n == name).map(|&(_, v)| v)
+}
+
+pub fn eproto(name: &str) -> Option<u32> {
+    EPROTO.iter().find(|(n, _)| *n == name).map(|&(_, v)| v)
+}
+
+/// A MAC address in any of the forms the filter language accepts: `xx:xx:xx:xx:xx:xx`,
+/// `xx.xx...`, `xx-xx...`, `xxxx.xxxx.xxxx`, `xxxxxxxxxxxx`.
+pub fn parse_mac(text: &str) -> Option<[u8; 6]> {
+    let hex: String = text.chars().filter(|c| c.is_ascii_hexdigit()).collect();
+    let mut out = [0u8; 6];
+    let groups: Vec<&str> = text.split([':', '.', '-']).collect();
+    if groups.len() == 6 {
+        for (i, g) in groups.iter().enumerate() {
+            out[i] = u8::from_str_radix(g, 16).ok()?;
+        }
+        return Some(out);
+    }
+    if hex.len() != 12 {
+        return None;
+    }
+    for i in 0..6 {
+        out[i] = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
+}

@@ -1,0 +1,171 @@
+//! Savefiles: reading pcap and pcapng, writing pcap.
+//!
+//! A [`Savefile`] reads records where they lie in one bulk-read buffer ([`input`]) and hands
+//! out slices of it: no copy and no allocation per packet. It recognises the format by the
+//! first four bytes ([`pcap`], then [`pcapng`]), reports the file's properties in a
+//! [`FileInfo`], converts timestamps to the handle's precision as libpcap does, and applies
+//! the user-space filter itself so that rejected records cost no trip through the caller.
+//! [`writer`] produces the bytes libpcap's `pcap_dump*` calls produce.
+
+pub mod fixup;
+pub mod input;
+pub mod linktype;
+pub mod pcap;
+pub mod pcapng;
+pub mod writer;
+
+use std::ops::Range;
+
+use crate::bpf::Program;
+use crate::error::{Error, Result};
+use crate::handle::{Pcap, Precision};
+use crate::source::{PacketHeader, Poll, Source};
+use input::{Backend, Input};
+
+/// What a savefile's headers say, as libpcap reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileInfo {
+    /// `pcap_datalink`.
+    pub dlt: i32,
+    /// `pcap_datalink_ext`'s extra bits (FCS length).
+    pub linktype_ext: i32,
+    /// `pcap_snapshot`.
+    pub snaplen: i32,
+    pub version_major: i32,
+    pub version_minor: i32,
+    /// `pcap_is_swapped`.
+    pub swapped: bool,
+}
+
+/// How a pcap record's sub-second field becomes the handle's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scale {
+    None,
+    MicroToNano,
+    NanoToMicro,
+}
+
+impl Scale {
+    /// libpcap scales the signed field in C `long` arithmetic (so negative values of damaged
+    /// files stay negative, and division truncates toward zero).
+    #[inline]
+    pub fn apply(self, frac: i64) -> i64 {
+        match self {
+            Scale::None => frac,
+            Scale::MicroToNano => frac.wrapping_mul(1000),
+            Scale::NanoToMicro => frac / 1000,
+        }
+    }
+}
+
+/// libpcap's message for a failed read.
+pub fn read_error(err: &std::io::Error) -> Error {
+    Error::os("error reading dump file", err)
+}
+
+enum Format {
+    Pcap(pcap::PcapReader),
+    Ng(pcapng::NgReader),
+}
+
+/// An open savefile.
+pub struct Savefile {
+    input: Input,
+    format: Format,
+    stream: *mut libc::FILE,
+    closes_stream: bool,
+    pub info: FileInfo,
+}
+
+impl Savefile {
+    /// Reads the file headers from `stream`. On failure the stream is left open for the
+    /// caller; on success it is closed with the savefile when `closes_stream` is set (libpcap
+    /// closes every stream but stdin).
+    ///
+    /// # Safety
+    /// `stream` is a live readable stream that stays valid until the savefile is dropped.
+    pub unsafe fn open(
+        stream: *mut libc::FILE,
+        closes_stream: bool,
+        precision: Precision,
+    ) -> Result<Savefile> {
+        let mut input = Input::new(Backend::Stdio(stream));
+        let got = input.fill(4).map_err(|e| read_error(&e))?;
+        if got < 4 {
+            return Err(Error::new(format!(
+                "truncated dump file; tried to read 4 file header bytes, only got {got}"
+            )));
+        }
+        let b = input.bytes();
+        let magic = u32::from_ne_bytes([b[0], b[1], b[2], b[3]]);
+        let (format, info) =
+            if let Some((r, info)) = pcap::PcapReader::open(magic, &mut input, precision)? {
+                (Format::Pcap(r), info)
+            } else if let Some((r, info)) = pcapng::NgReader::open(magic, &mut input, precision)? {
+                (Format::Ng(r), info)
+            } else {
+                return Err(Error::new("unknown file format"));
+            };
+        Ok(Savefile {
+            input,
+            format,
+            stream,
+            closes_stream,
+            info,
+        })
+    }
+
+    /// A handle reading this savefile at `precision`.
+    pub fn into_pcap(self, precision: Precision) -> Pcap {
+        let info = self.info;
+        let mut pcap = Pcap::dead(info.dlt, info.snaplen, precision);
+        pcap.linktype_ext = info.linktype_ext;
+        pcap.source = Source::Savefile(Box::new(self));
+        pcap
+    }
+
+    /// The caller-visible stream (`pcap_file`).
+    pub fn stream(&self) -> *mut libc::FILE {
+        self.stream
+    }
+
+    /// `pcap_bufsize`: what libpcap's record buffer would measure at this point.
+    pub fn bufsize(&self) -> i32 {
+        match &self.format {
+            Format::Pcap(r) => r.bufsize(),
+            Format::Ng(r) => r.bufsize(),
+        }
+    }
+
+    /// The next record that passes `filter`, or `Poll::Eof`.
+    #[inline]
+    pub fn next_packet(&mut self, filter: Option<&Program>) -> Result<Poll<'_>> {
+        let (header, range) = loop {
+            let Some((header, range)) = self.next_record()? else {
+                return Ok(Poll::Eof);
+            };
+            match filter {
+                Some(f) if f.run(&self.input.bytes()[range.clone()], header.len) == 0 => {}
+                _ => break (header, range),
+            }
+        };
+        Ok(Poll::Packet(header, &self.input.bytes()[range]))
+    }
+
+    #[inline]
+    fn next_record(&mut self) -> Result<Option<(PacketHeader, Range<usize>)>> {
+        match &mut self.format {
+            Format::Pcap(r) => r.next(&mut self.input),
+            Format::Ng(r) => r.next(&mut self.input),
+        }
+    }
+}
+
+impl Drop for Savefile {
+    fn drop(&mut self) {
+        if self.closes_stream {
+            // SAFETY: the stream was handed to us live, and nobody closes it but us.
+            unsafe { libc::fclose(self.stream) };
+        }
+    }
+}

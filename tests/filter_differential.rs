@@ -1,0 +1,361 @@
+//! The filter compiler against the system libpcap 1.10.3, case by case and packet by packet.
+//!
+//! For every case of `../shared/corpus/filters.tsv` both compilers run at optimize 0 and 1
+//! on `pcap_open_dead(dlt, snaplen)` with the case's netmask: both must accept or both
+//! reject; when both reject, the messages are compared; when both accept, the verdicts of
+//! the two programs (`bpf_filter` of the system library on its program, our interpreter on
+//! ours) are compared on every corpus packet of that link type, on generated structured
+//! packets, and on truncated and mutated copies. `apply` cases run over their own savefile.
+//!
+//! Host-name cases need the corpus's hosts/ethers/networks: when run as root the test
+//! re-executes itself in a private mount namespace with those files overlaid on /etc (and an
+//! empty resolv.conf, so unknown names fail fast). The figures are printed, and every
+//! disagreement is written to target/filter-differential.txt.
+
+#[path = "filter_differential/packetgen.rs"]
+mod packetgen;
+#[path = "filter_differential/syslib.rs"]
+mod syslib;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use pcap::filter::{self, Target};
+use syslib::{Packet, SysPcap};
+
+const NS_MARK: &str = "OXPCAP_FILTER_NS";
+const TEST_NAME: &str = "filter_corpus_matches_system_libpcap";
+/// Packets taken from one savefile, and from the corpus per link type.
+const PER_FILE: usize = 300;
+const PER_DLT: usize = 6000;
+
+struct Case {
+    kind: String,
+    dlt: i32,
+    snaplen: i32,
+    netmask: u32,
+    expr: String,
+    savefile: String,
+}
+
+fn corpus_dir() -> Option<PathBuf> {
+    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    d.join("filters.tsv").exists().then_some(d)
+}
+
+fn load_cases(dir: &Path) -> Vec<Case> {
+    let text = std::fs::read_to_string(dir.join("filters.tsv")).expect("filters.tsv");
+    text.lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            if f.len() < 7 {
+                return None;
+            }
+            let snaplen: i32 = f[3].parse().unwrap_or(0);
+            Some(Case {
+                kind: f[0].to_string(),
+                dlt: f[2].parse().unwrap_or(-1),
+                snaplen: if snaplen == 0 { 262144 } else { snaplen },
+                netmask: f[4].parse().unwrap_or(u32::MAX),
+                expr: f[5].to_string(),
+                savefile: f[6].to_string(),
+            })
+        })
+        .collect()
+}
+
+fn pcap_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            pcap_files(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn filter_corpus_matches_system_libpcap() {
+    let Some(dir) = corpus_dir() else {
+        println!("skipped: ../shared/corpus is absent");
+        return;
+    };
+    let Some(sys) = SysPcap::load() else {
+        println!("skipped: the system libpcap (libpcap.so.0.8) is not installed");
+        return;
+    };
+    let inside = std::env::var_os(NS_MARK).is_some();
+    let root = unsafe { libc::geteuid() } == 0;
+    if !inside && root {
+        if let Some(code) = rerun_in_namespace(&dir) {
+            assert_eq!(
+                code, 0,
+                "the differential run in the private namespace failed"
+            );
+            return;
+        }
+        println!(
+            "note: could not make a private mount namespace; host-name cases use /etc as it is"
+        );
+    } else if !root {
+        println!("note: not root, so host-name cases use /etc as it is");
+    }
+    run(&dir, &sys);
+}
+
+/// Re-runs this test under `unshare -m` with the corpus's /etc files overlaid; None when
+/// the namespace or the overlay can't be made.
+fn rerun_in_namespace(dir: &Path) -> Option<i32> {
+    let etc = dir.join("etc").canonicalize().ok()?;
+    let tmp = std::env::temp_dir().join(format!("oxpcap-filter-etc-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).ok()?;
+    std::fs::write(tmp.join("resolv.conf"), "").ok()?;
+    let exe = std::env::current_exe().ok()?;
+    let script = format!(
+        "mount -t overlay overlay -o lowerdir={}:{}:/etc /etc || exit 97; exec \"$0\" \"$@\"",
+        tmp.display(),
+        etc.display()
+    );
+    let status = Command::new("unshare")
+        .args(["-m", "sh", "-c", &script])
+        .arg(&exe)
+        .args(["--exact", TEST_NAME, "--nocapture", "--test-threads=1"])
+        .env(NS_MARK, "1")
+        .status()
+        .ok()?;
+    let _ = std::fs::remove_dir_all(&tmp);
+    match status.code() {
+        Some(97) | None => None,
+        Some(c) => Some(c),
+    }
+}
+
+#[derive(Default)]
+struct Figures {
+    cases: usize,
+    compiles: usize,
+    accept_agree: usize,
+    both_reject: usize,
+    msg_agree: usize,
+    verdicts: u64,
+    verdict_agree: u64,
+    verdicts_opt1: u64,
+    verdict_agree_opt1: u64,
+    cases_verdict_mismatch: usize,
+}
+
+fn run(dir: &Path, sys: &SysPcap) {
+    let cases = load_cases(dir);
+    // Corpus packets by link type.
+    let mut files = Vec::new();
+    pcap_files(&dir.join("pcaps"), &mut files);
+    let mut by_dlt: BTreeMap<i32, Vec<Packet>> = BTreeMap::new();
+    let mut by_file: BTreeMap<String, (i32, Vec<Packet>)> = BTreeMap::new();
+    for f in &files {
+        let Some((dlt, pkts)) = sys.read_file(f) else {
+            continue;
+        };
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let slot = by_dlt.entry(dlt).or_default();
+        for p in pkts.iter().take(PER_FILE) {
+            if slot.len() < PER_DLT {
+                slot.push(p.clone());
+            }
+        }
+        by_file.insert(name, (dlt, pkts));
+    }
+    let mut generated_counts = BTreeMap::new();
+    let mut pool: BTreeMap<i32, Vec<Packet>> = BTreeMap::new();
+    let dlts: std::collections::BTreeSet<i32> = cases.iter().map(|c| c.dlt).collect();
+    for &dlt in &dlts {
+        let mut pkts = by_dlt.get(&dlt).cloned().unwrap_or_default();
+        let gen = packetgen::packets_for(dlt);
+        generated_counts.insert(dlt, gen.len());
+        let mut raw: Vec<Vec<u8>> = pkts.iter().map(|p| p.data.clone()).collect();
+        raw.extend(gen.iter().cloned());
+        for g in gen {
+            let len = g.len() as u32;
+            pkts.push(Packet {
+                data: g,
+                wire_len: len,
+            });
+        }
+        for v in packetgen::variants(&raw, 4000) {
+            let len = v.len() as u32 + (v.len() as u32 % 7);
+            pkts.push(Packet {
+                data: v,
+                wire_len: len,
+            });
+        }
+        pool.insert(dlt, pkts);
+    }
+
+    let mut fig = Figures::default();
+    let mut report = String::new();
+    for c in &cases {
+        fig.cases += 1;
+        let (dlt, pkts): (i32, &[Packet]) = if c.kind == "apply" {
+            match by_file.get(&c.savefile) {
+                Some((d, p)) => (*d, p),
+                None => continue,
+            }
+        } else {
+            (c.dlt, pool.get(&c.dlt).map(|v| v.as_slice()).unwrap_or(&[]))
+        };
+        let mut case_mismatch = false;
+        for opt in [false, true] {
+            fig.compiles += 1;
+            let theirs = sys.compile(dlt, c.snaplen, &c.expr, opt, c.netmask);
+            let target = Target {
+                linktype: dlt,
+                snaplen: c.snaplen as u32,
+                netmask: c.netmask,
+            };
+            let ours = filter::compile(&c.expr, target, opt);
+            match (&theirs, &ours) {
+                (Ok(t), Ok(o)) => {
+                    fig.accept_agree += 1;
+                    let mut bad = 0u64;
+                    let mut first = None;
+                    for (i, p) in pkts.iter().enumerate() {
+                        let a = sys.filter(t, p);
+                        let b = o.run(&p.data, p.wire_len);
+                        if a != b {
+                            bad += 1;
+                            first.get_or_insert((i, a, b));
+                        }
+                    }
+                    let n = pkts.len() as u64;
+                    if opt {
+                        fig.verdicts_opt1 += n;
+                        fig.verdict_agree_opt1 += n - bad;
+                    } else {
+                        fig.verdicts += n;
+                        fig.verdict_agree += n - bad;
+                        if bad > 0 {
+                            case_mismatch = true;
+                            let (i, a, b) = first.expect("a mismatch");
+                            let _ = writeln!(
+                                report,
+                                "VERDICT\t{}\t{}\t{} of {} packets differ (first #{i}: libpcap {a}, ours {b})",
+                                dlt, c.expr, bad, n
+                            );
+                        }
+                    }
+                }
+                (Err(t), Err(o)) => {
+                    fig.accept_agree += 1;
+                    fig.both_reject += 1;
+                    if t == o {
+                        fig.msg_agree += 1;
+                    } else if !opt {
+                        let _ = writeln!(
+                            report,
+                            "MESSAGE\t{dlt}\t{}\tlibpcap: {t:?}\tours: {o:?}",
+                            c.expr
+                        );
+                    }
+                }
+                (Ok(_), Err(o)) => {
+                    if !opt {
+                        let _ = writeln!(
+                            report,
+                            "ACCEPT\t{dlt}\t{}\tlibpcap accepts, ours: {o:?}",
+                            c.expr
+                        );
+                    }
+                }
+                (Err(t), Ok(_)) => {
+                    if !opt {
+                        let _ = writeln!(
+                            report,
+                            "REJECT\t{dlt}\t{}\tlibpcap: {t:?}, ours accepts",
+                            c.expr
+                        );
+                    }
+                }
+            }
+        }
+        if case_mismatch {
+            fig.cases_verdict_mismatch += 1;
+        }
+    }
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/filter-differential.txt");
+    let _ = std::fs::write(&out, &report);
+    let pct = |a: u64, b: u64| {
+        if b == 0 {
+            100.0
+        } else {
+            100.0 * a as f64 / b as f64
+        }
+    };
+    println!("filter differential vs system libpcap 1.10.3:");
+    println!(
+        "  cases {} ({} compiles at optimize 0 and 1)",
+        fig.cases, fig.compiles
+    );
+    println!(
+        "  accept/reject agreement {}/{} = {:.2}%",
+        fig.accept_agree,
+        fig.compiles,
+        pct(fig.accept_agree as u64, fig.compiles as u64)
+    );
+    println!(
+        "  message agreement (both reject) {}/{} = {:.2}%",
+        fig.msg_agree,
+        fig.both_reject,
+        pct(fig.msg_agree as u64, fig.both_reject as u64)
+    );
+    println!(
+        "  verdicts at optimize 0: {}/{} agree = {:.4}% ({} cases with a difference)",
+        fig.verdict_agree,
+        fig.verdicts,
+        pct(fig.verdict_agree, fig.verdicts),
+        fig.cases_verdict_mismatch
+    );
+    println!(
+        "  verdicts at optimize 1: {}/{} agree = {:.4}%",
+        fig.verdict_agree_opt1,
+        fig.verdicts_opt1,
+        pct(fig.verdict_agree_opt1, fig.verdicts_opt1)
+    );
+    let gen: Vec<String> = generated_counts
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(d, n)| format!("{d}:{n}"))
+        .collect();
+    println!("  generated packets per link type: {}", gen.join(" "));
+    println!("  differences listed in {}", out.display());
+
+    // Floors measured when this test was written; they only go up.
+    let accept_pct = pct(fig.accept_agree as u64, fig.compiles as u64);
+    let msg_pct = pct(fig.msg_agree as u64, fig.both_reject as u64);
+    let verdict_pct = pct(fig.verdict_agree, fig.verdicts);
+    assert!(
+        accept_pct >= FLOOR_ACCEPT,
+        "accept/reject agreement fell to {accept_pct:.2}%"
+    );
+    assert!(
+        msg_pct >= FLOOR_MESSAGE,
+        "message agreement fell to {msg_pct:.2}%"
+    );
+    assert!(
+        verdict_pct >= FLOOR_VERDICT,
+        "verdict agreement fell to {verdict_pct:.4}%"
+    );
+}
+
+const FLOOR_ACCEPT: f64 = 93.5;
+const FLOOR_MESSAGE: f64 = 92.0;
+const FLOOR_VERDICT: f64 = 100.0;
