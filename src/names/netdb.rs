@@ -29,6 +29,7 @@ struct Netent {
     n_net: u32,
 }
 
+// The C library's reentrant database calls (not ours: the header drift check skips imports).
 extern "C" {
     fn getservbyname_r(
         name: *const c_char,
