@@ -8,7 +8,6 @@
 //! or with libpcap's error when the interface goes down or away — never a hang.
 
 use std::os::fd::AsRawFd;
-use std::time::Instant;
 
 use super::iface::{self, LookupError};
 use super::linktype::{self, dlt, LinkMapping};
@@ -72,6 +71,8 @@ pub struct Live {
     /// A fault that ends the capture for good (the interface was deleted): every later read
     /// reports it again, as libpcap's do.
     fault: Option<Error>,
+    /// The kernel reported the interface down; deletion is checked for while it stays so.
+    interface_down: bool,
     /// A filter is attached in the kernel, so the user-space one is not needed.
     pub kernel_filter: bool,
 }
@@ -234,6 +235,7 @@ impl Live {
             dropped: 0,
             kernel_filter: false,
             fault: None,
+            interface_down: false,
         };
         Ok(Activated {
             live,
@@ -368,20 +370,17 @@ impl Live {
     /// not a limit on this wait: an idle interface keeps `pcap_dispatch` waiting (measured:
     /// libpcap 1.10.3 with a 100 ms timeout never returns on an idle veth).
     fn wait(&mut self, signals: &LoopSignals) -> Result<bool> {
-        let deadline: Option<Instant> = None;
         loop {
             if signals.break_pending() {
                 return Ok(false);
             }
-            let timeout = match deadline {
-                None => -1,
-                Some(d) => {
-                    let left = d.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        return Ok(false);
-                    }
-                    left.as_millis().max(1) as i32
-                }
+            // While the interface is down, look every 100 ms whether it was deleted: the
+            // kernel reports only the going down, not the unregistering that may follow.
+            let timeout = if self.interface_down {
+                self.check_deleted()?;
+                100
+            } else {
+                -1
             };
             let mut fds = [
                 libc::pollfd {
@@ -420,6 +419,26 @@ impl Live {
         }
     }
 
+    /// While the interface is down: fails for good if it has been deleted since, and
+    /// notices when it is up again.
+    fn check_deleted(&mut self) -> Result<()> {
+        let Some(name) = self.device.as_deref() else {
+            self.interface_down = false;
+            return Ok(());
+        };
+        match iface::flags(self.socket.fd(), name) {
+            None => {
+                let err = Error::new("The interface disappeared");
+                self.fault = Some(err.clone());
+                Err(err)
+            }
+            Some(flags) => {
+                self.interface_down = flags & libc::IFF_UP == 0;
+                Ok(())
+            }
+        }
+    }
+
     /// The fault that ended this capture, if one did.
     pub fn fault(&self) -> Option<&Error> {
         self.fault.as_ref()
@@ -441,7 +460,10 @@ impl Live {
         };
         match self.socket.take_error() {
             0 => Ok(()),
-            libc::ENETDOWN if !gone(self) => Ok(()),
+            libc::ENETDOWN if !gone(self) => {
+                self.interface_down = true;
+                Ok(())
+            }
             libc::ENETDOWN | libc::ENODEV | libc::ENXIO => {
                 let err = Error::new("The interface disappeared");
                 self.fault = Some(err.clone());
