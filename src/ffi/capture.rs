@@ -24,6 +24,7 @@ enum Step {
 }
 
 /// Asks the core for its next packet and converts the answer to C form.
+#[inline(always)]
 fn next_step(handle: &PcapT, may_block: bool) -> Step {
     let core = handle.core();
     match core.next_packet(may_block) {
