@@ -4,11 +4,12 @@
 //!    relies on "edges go to higher indices"; a cyclic graph is returned unchanged).
 //! 2. [`forward`]: value numbering, constant propagation, redundant loads, branch folding
 //!    and jump threading.
-//! 3. [`dead`]: dead statements that cannot reject.
-//! 4. [`peep`]: folds the transport-header index arithmetic into the load.
-//! 5. [`merge`]: empty blocks, single-predecessor merging, identical blocks, renumbering.
+//! 3. [`group`]: the tests of an `or` chain grouped by the value they load.
+//! 4. [`dead`]: dead statements that cannot reject.
+//! 5. [`peep`]: folds the transport-header index arithmetic into the load.
+//! 6. [`merge`]: empty blocks, single-predecessor merging, identical blocks, renumbering.
 //!
-//! Steps 2–5 repeat while the program shrinks, at most [`MAX_ROUNDS`] times.
+//! Steps 2–6 repeat while the program shrinks, at most [`MAX_ROUNDS`] times.
 //!
 //! Guarantees: the result gives every packet (truncated ones included: a load that can
 //! reject is only dropped when a load on every path before it proved the same bytes
@@ -19,6 +20,7 @@
 
 pub mod dead;
 pub mod forward;
+pub mod group;
 pub mod merge;
 pub mod peep;
 pub mod vn;
@@ -52,6 +54,40 @@ impl Budget {
     }
 }
 
+/// A fast non-cryptographic hasher for the optimizer's tables (keys are compiler-made,
+/// not attacker-chosen in a way that matters: the worst case is slower hashing).
+#[derive(Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(i as u64);
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.write_u64(i as u64);
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(i as u64);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// `HashMap` with [`FastHasher`].
+pub type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
+
 fn size(g: &Graph) -> usize {
     g.blocks.iter().map(|b| b.stmts.len() + 1).sum()
 }
@@ -71,7 +107,8 @@ pub fn optimize(g: &mut Graph, entry: usize) -> usize {
     let mut budget = Budget::new(WORK_PER_INSN.saturating_mul(size(g)) + 10_000);
     for _ in 0..MAX_ROUNDS {
         let before = size(g);
-        let safe = forward::run(g, entry, &mut budget);
+        let mut safe = forward::run(g, entry, &mut budget);
+        group::run(g, entry, &mut safe);
         dead::run(g, &safe);
         peep::run(g);
         entry = merge::run(g, entry);
