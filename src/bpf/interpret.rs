@@ -101,93 +101,107 @@ const REJECT: Step = Step {
     k: 0,
 };
 
+/// The operation of each 8-bit opcode; everything else (and every opcode above 0xff) rejects.
+const fn op_of(code: u8) -> Op {
+    match code {
+        0x06 => Op::RetK,
+        0x16 => Op::RetA,
+        0x20 => Op::LdAbsW,
+        0x28 => Op::LdAbsH,
+        0x30 => Op::LdAbsB,
+        0x40 => Op::LdIndW,
+        0x48 => Op::LdIndH,
+        0x50 => Op::LdIndB,
+        0x80 => Op::LdLen,
+        0x00 => Op::LdImm,
+        0x60 => Op::LdMem,
+        0x81 => Op::LdxLen,
+        0x01 => Op::LdxImm,
+        0x61 => Op::LdxMem,
+        0xb1 => Op::LdxMsh,
+        0x02 => Op::St,
+        0x03 => Op::Stx,
+        0x05 => Op::Ja,
+        0x15 => Op::JeqK,
+        0x25 => Op::JgtK,
+        0x35 => Op::JgeK,
+        0x45 => Op::JsetK,
+        0x1d => Op::JeqX,
+        0x2d => Op::JgtX,
+        0x3d => Op::JgeX,
+        0x4d => Op::JsetX,
+        0x04 => Op::AddK,
+        0x14 => Op::SubK,
+        0x24 => Op::MulK,
+        0x34 => Op::DivK,
+        0x94 => Op::ModK,
+        0x54 => Op::AndK,
+        0x44 => Op::OrK,
+        0xa4 => Op::XorK,
+        0x64 => Op::LshK,
+        0x74 => Op::RshK,
+        0x0c => Op::AddX,
+        0x1c => Op::SubX,
+        0x2c => Op::MulX,
+        0x3c => Op::DivX,
+        0x9c => Op::ModX,
+        0x5c => Op::AndX,
+        0x4c => Op::OrX,
+        0xac => Op::XorX,
+        0x6c => Op::LshX,
+        0x7c => Op::RshX,
+        0x84 => Op::Neg,
+        0x07 => Op::Tax,
+        0x87 => Op::Txa,
+        _ => Op::Reject,
+    }
+}
+
+/// [`op_of`] as a table, so decoding costs one load.
+const OPS: [Op; 256] = {
+    let mut table = [Op::Reject; 256];
+    let mut code = 0;
+    while code < 256 {
+        table[code] = op_of(code as u8);
+        code += 1;
+    }
+    table
+};
+
 /// Decodes the instruction at index `at`. Targets at or past `len` (the program length, or
 /// `usize::MAX` when unknown) become `len`, where the caller keeps a reject step; targets
 /// that do not fit a u32 become u32::MAX, which no program reaches.
+#[inline(always)]
 fn decode(insn: Insn, at: usize, len: usize) -> Step {
     let k = insn.k;
+    let op = match OPS.get(insn.code as usize) {
+        Some(&op) => op,
+        None => return REJECT,
+    };
     let clamp = |t: usize| -> u32 { u32::try_from(t.min(len)).unwrap_or(u32::MAX) };
-    let forward = |off: u8| clamp(at + 1 + off as usize);
-    let step = |op: Op| Step {
-        op,
-        jt: 0,
-        jf: 0,
-        k,
-    };
-    let jump = |op: Op| Step {
-        op,
-        jt: forward(insn.jt),
-        jf: forward(insn.jf),
-        k,
-    };
-    let scratch = |op: Op| {
-        if (k as usize) < BPF_MEMWORDS {
-            step(op)
-        } else {
-            REJECT
+    let (jt, jf) = match op {
+        Op::LdMem | Op::LdxMem | Op::St | Op::Stx if k as usize >= BPF_MEMWORDS => {
+            return REJECT
         }
-    };
-    let divisor = |op: Op| if k != 0 { step(op) } else { REJECT };
-    match insn.code {
-        0x06 => step(Op::RetK),
-        0x16 => step(Op::RetA),
-        0x20 => step(Op::LdAbsW),
-        0x28 => step(Op::LdAbsH),
-        0x30 => step(Op::LdAbsB),
-        0x40 => step(Op::LdIndW),
-        0x48 => step(Op::LdIndH),
-        0x50 => step(Op::LdIndB),
-        0x80 => step(Op::LdLen),
-        0x00 => step(Op::LdImm),
-        0x60 => scratch(Op::LdMem),
-        0x81 => step(Op::LdxLen),
-        0x01 => step(Op::LdxImm),
-        0x61 => scratch(Op::LdxMem),
-        0xb1 => step(Op::LdxMsh),
-        0x02 => scratch(Op::St),
-        0x03 => scratch(Op::Stx),
-        0x05 => match super::validate::ja_target(at, k) {
-            Some(t) => Step {
-                op: Op::Ja,
-                jt: clamp(t as usize),
-                jf: 0,
-                k,
-            },
-            None => REJECT,
+        Op::DivK | Op::ModK if k == 0 => return REJECT,
+        Op::Ja => match super::validate::ja_target(at, k) {
+            Some(t) => (clamp(t as usize), 0),
+            None => return REJECT,
         },
-        0x15 => jump(Op::JeqK),
-        0x25 => jump(Op::JgtK),
-        0x35 => jump(Op::JgeK),
-        0x45 => jump(Op::JsetK),
-        0x1d => jump(Op::JeqX),
-        0x2d => jump(Op::JgtX),
-        0x3d => jump(Op::JgeX),
-        0x4d => jump(Op::JsetX),
-        0x04 => step(Op::AddK),
-        0x14 => step(Op::SubK),
-        0x24 => step(Op::MulK),
-        0x34 => divisor(Op::DivK),
-        0x94 => divisor(Op::ModK),
-        0x54 => step(Op::AndK),
-        0x44 => step(Op::OrK),
-        0xa4 => step(Op::XorK),
-        0x64 => step(Op::LshK),
-        0x74 => step(Op::RshK),
-        0x0c => step(Op::AddX),
-        0x1c => step(Op::SubX),
-        0x2c => step(Op::MulX),
-        0x3c => step(Op::DivX),
-        0x9c => step(Op::ModX),
-        0x5c => step(Op::AndX),
-        0x4c => step(Op::OrX),
-        0xac => step(Op::XorX),
-        0x6c => step(Op::LshX),
-        0x7c => step(Op::RshX),
-        0x84 => step(Op::Neg),
-        0x07 => step(Op::Tax),
-        0x87 => step(Op::Txa),
-        _ => REJECT,
-    }
+        Op::JeqK
+        | Op::JgtK
+        | Op::JgeK
+        | Op::JsetK
+        | Op::JeqX
+        | Op::JgtX
+        | Op::JgeX
+        | Op::JsetX => (
+            clamp(at + 1 + insn.jt as usize),
+            clamp(at + 1 + insn.jf as usize),
+        ),
+        _ => (0, 0),
+    };
+    Step { op, jt, jf, k }
 }
 
 /// The registers of a run.
@@ -241,11 +255,31 @@ fn indexed(x: u32, k: u32) -> usize {
     (x as usize).saturating_add(k as usize)
 }
 
+/// An empty barrier in one arm of a conditional jump, so that the compiler keeps a real
+/// branch instead of a conditional move. With a move, the next step's index waits for the
+/// packet load behind the comparison; with a branch the CPU predicts it and runs ahead, as it
+/// does in libpcap's C (measured: up to 2.5 times slower per packet without it).
+#[inline(always)]
+fn keep_branch() {
+    #[cfg(any(target_arch = "x86_64", target_arch = "x86", target_arch = "aarch64"))]
+    // SAFETY: an empty instruction sequence: no memory, stack or flags touched.
+    unsafe {
+        std::arch::asm!("", options(nomem, nostack, preserves_flags))
+    };
+}
+
 /// Runs the step at index `pc`.
 #[inline(always)]
 fn exec(s: Step, pc: usize, m: &mut Machine, data: &[u8], wire_len: u32) -> Flow {
     let next = Flow::Goto(pc + 1);
-    let branch = |taken: bool| Flow::Goto(if taken { s.jt } else { s.jf } as usize);
+    let branch = |taken: bool| {
+        if taken {
+            keep_branch();
+            Flow::Goto(s.jt as usize)
+        } else {
+            Flow::Goto(s.jf as usize)
+        }
+    };
     macro_rules! load {
         ($reg:ident, $value:expr) => {
             match $value {
