@@ -82,6 +82,33 @@ enum Op {
     Txa,
     /// Reject the packet: an opcode libpcap cannot run, or a target outside the program.
     Reject,
+    // A load followed by a conditional jump on a constant, the commonest pair in compiled
+    // filters, run as one step (see `Executable::fuse`). The step keeps the load's k and takes
+    // the jump's targets; the constant is the next step's k.
+    LdAbsWJeq,
+    LdAbsWJgt,
+    LdAbsWJge,
+    LdAbsWJset,
+    LdAbsHJeq,
+    LdAbsHJgt,
+    LdAbsHJge,
+    LdAbsHJset,
+    LdAbsBJeq,
+    LdAbsBJgt,
+    LdAbsBJge,
+    LdAbsBJset,
+    LdIndWJeq,
+    LdIndWJgt,
+    LdIndWJge,
+    LdIndWJset,
+    LdIndHJeq,
+    LdIndHJgt,
+    LdIndHJge,
+    LdIndHJset,
+    LdIndBJeq,
+    LdIndBJgt,
+    LdIndBJge,
+    LdIndBJset,
 }
 
 /// One decoded instruction. Jump targets are absolute step indices; for `Ja`, `jt` holds
@@ -180,44 +207,88 @@ fn decode(insn: Insn, at: usize, len: usize) -> Step {
     };
     let clamp = |t: usize| -> u32 { u32::try_from(t.min(len)).unwrap_or(u32::MAX) };
     let (jt, jf) = match op {
-        Op::LdMem | Op::LdxMem | Op::St | Op::Stx if k as usize >= BPF_MEMWORDS => {
-            return REJECT
-        }
+        Op::LdMem | Op::LdxMem | Op::St | Op::Stx if k as usize >= BPF_MEMWORDS => return REJECT,
         Op::DivK | Op::ModK if k == 0 => return REJECT,
         Op::Ja => match super::validate::ja_target(at, k) {
             Some(t) => (clamp(t as usize), 0),
             None => return REJECT,
         },
-        Op::JeqK
-        | Op::JgtK
-        | Op::JgeK
-        | Op::JsetK
-        | Op::JeqX
-        | Op::JgtX
-        | Op::JgeX
-        | Op::JsetX => (
-            clamp(at + 1 + insn.jt as usize),
-            clamp(at + 1 + insn.jf as usize),
-        ),
+        Op::JeqK | Op::JgtK | Op::JgeK | Op::JsetK | Op::JeqX | Op::JgtX | Op::JgeX | Op::JsetX => {
+            (
+                clamp(at + 1 + insn.jt as usize),
+                clamp(at + 1 + insn.jf as usize),
+            )
+        }
         _ => (0, 0),
     };
     Step { op, jt, jf, k }
 }
 
+/// The fused operation of each load (abs w/h/b, ind w/h/b) and jump (jeq, jgt, jge, jset).
+const FUSED: [[Op; 4]; 6] = [
+    [Op::LdAbsWJeq, Op::LdAbsWJgt, Op::LdAbsWJge, Op::LdAbsWJset],
+    [Op::LdAbsHJeq, Op::LdAbsHJgt, Op::LdAbsHJge, Op::LdAbsHJset],
+    [Op::LdAbsBJeq, Op::LdAbsBJgt, Op::LdAbsBJge, Op::LdAbsBJset],
+    [Op::LdIndWJeq, Op::LdIndWJgt, Op::LdIndWJge, Op::LdIndWJset],
+    [Op::LdIndHJeq, Op::LdIndHJgt, Op::LdIndHJge, Op::LdIndHJset],
+    [Op::LdIndBJeq, Op::LdIndBJgt, Op::LdIndBJge, Op::LdIndBJset],
+];
+
+/// Scratch memory. Most programs never load from it, and for those a run skips setting it
+/// up ([`NoScratch`]); the rest get zeroed words (libpcap leaves them uninitialised, so a
+/// program that reads a slot before writing it sees garbage there and zero here).
+trait Scratch: Sized {
+    fn new() -> Self;
+    fn load(&self, slot: usize) -> u32;
+    fn store(&mut self, slot: usize, value: u32);
+}
+
+impl Scratch for [u32; BPF_MEMWORDS] {
+    #[inline(always)]
+    fn new() -> Self {
+        [0; BPF_MEMWORDS]
+    }
+    #[inline(always)]
+    fn load(&self, slot: usize) -> u32 {
+        self[slot & (BPF_MEMWORDS - 1)]
+    }
+    #[inline(always)]
+    fn store(&mut self, slot: usize, value: u32) {
+        self[slot & (BPF_MEMWORDS - 1)] = value;
+    }
+}
+
+/// Scratch memory for a program with no scratch loads: stores vanish, as nothing reads them.
+struct NoScratch;
+
+impl Scratch for NoScratch {
+    #[inline(always)]
+    fn new() -> Self {
+        NoScratch
+    }
+    #[inline(always)]
+    fn load(&self, _slot: usize) -> u32 {
+        0
+    }
+    #[inline(always)]
+    fn store(&mut self, _slot: usize, _value: u32) {}
+}
+
 /// The registers of a run.
-struct Machine {
+struct Machine<S> {
     a: u32,
     x: u32,
-    mem: [u32; BPF_MEMWORDS],
+    mem: S,
     backward_jumps_left: u32,
 }
 
-impl Machine {
-    fn new() -> Machine {
+impl<S: Scratch> Machine<S> {
+    #[inline(always)]
+    fn new() -> Machine<S> {
         Machine {
             a: 0,
             x: 0,
-            mem: [0; BPF_MEMWORDS],
+            mem: S::new(),
             backward_jumps_left: BACKWARD_JUMP_LIMIT,
         }
     }
@@ -270,7 +341,14 @@ fn keep_branch() {
 
 /// Runs the step at index `pc`.
 #[inline(always)]
-fn exec(s: Step, pc: usize, m: &mut Machine, data: &[u8], wire_len: u32) -> Flow {
+fn exec<S: Scratch, const FUSED: bool>(
+    s: Step,
+    pc: usize,
+    m: &mut Machine<S>,
+    data: &[u8],
+    wire_len: u32,
+    steps: &[Step],
+) -> Flow {
     let next = Flow::Goto(pc + 1);
     let branch = |taken: bool| {
         if taken {
@@ -297,10 +375,23 @@ fn exec(s: Step, pc: usize, m: &mut Machine, data: &[u8], wire_len: u32) -> Flow
             next
         }};
     }
+    // A fused load-and-jump: the load, then the jump whose constant is the next step's k
+    // (fusion only happens when that step exists, so the fallback is never taken).
+    macro_rules! fused {
+        ($value:expr, $cond:expr) => {
+            match $value {
+                Some(v) => {
+                    m.a = v;
+                    let c = steps.get(pc + 1).map_or(0, |next| next.k);
+                    branch($cond(v, c))
+                }
+                None => Flow::Return(0),
+            }
+        };
+    }
     let k = s.k;
-    // Scratch indices were checked by decode; the mask keeps the access in bounds without a
-    // second check.
-    let slot = k as usize & (BPF_MEMWORDS - 1);
+    // Scratch indices were checked by decode; `Scratch` masks them, so no second check.
+    let slot = k as usize;
     match s.op {
         Op::RetK => Flow::Return(k),
         Op::RetA => Flow::Return(m.a),
@@ -312,17 +403,17 @@ fn exec(s: Step, pc: usize, m: &mut Machine, data: &[u8], wire_len: u32) -> Flow
         Op::LdIndB => load!(a, load_b(data, indexed(m.x, k))),
         Op::LdLen => load!(a, Some(wire_len)),
         Op::LdImm => load!(a, Some(k)),
-        Op::LdMem => load!(a, Some(m.mem[slot])),
+        Op::LdMem => load!(a, Some(m.mem.load(slot))),
         Op::LdxLen => load!(x, Some(wire_len)),
         Op::LdxImm => load!(x, Some(k)),
-        Op::LdxMem => load!(x, Some(m.mem[slot])),
+        Op::LdxMem => load!(x, Some(m.mem.load(slot))),
         Op::LdxMsh => load!(x, load_b(data, k as usize).map(|b| (b & 0x0f) << 2)),
         Op::St => {
-            m.mem[slot] = m.a;
+            m.mem.store(slot, m.a);
             next
         }
         Op::Stx => {
-            m.mem[slot] = m.x;
+            m.mem.store(slot, m.x);
             next
         }
         Op::Ja => {
@@ -371,6 +462,38 @@ fn exec(s: Step, pc: usize, m: &mut Machine, data: &[u8], wire_len: u32) -> Flow
         }
         Op::Txa => alu!(m.x),
         Op::Reject => Flow::Return(0),
+        Op::LdAbsWJeq if FUSED => fused!(load_w(data, k as usize), |a: u32, c: u32| a == c),
+        Op::LdAbsWJgt if FUSED => fused!(load_w(data, k as usize), |a: u32, c: u32| a > c),
+        Op::LdAbsWJge if FUSED => fused!(load_w(data, k as usize), |a: u32, c: u32| a >= c),
+        Op::LdAbsWJset if FUSED => fused!(load_w(data, k as usize), |a: u32, c: u32| a & c != 0),
+        Op::LdAbsHJeq if FUSED => fused!(load_h(data, k as usize), |a: u32, c: u32| a == c),
+        Op::LdAbsHJgt if FUSED => fused!(load_h(data, k as usize), |a: u32, c: u32| a > c),
+        Op::LdAbsHJge if FUSED => fused!(load_h(data, k as usize), |a: u32, c: u32| a >= c),
+        Op::LdAbsHJset if FUSED => fused!(load_h(data, k as usize), |a: u32, c: u32| a & c != 0),
+        Op::LdAbsBJeq if FUSED => fused!(load_b(data, k as usize), |a: u32, c: u32| a == c),
+        Op::LdAbsBJgt if FUSED => fused!(load_b(data, k as usize), |a: u32, c: u32| a > c),
+        Op::LdAbsBJge if FUSED => fused!(load_b(data, k as usize), |a: u32, c: u32| a >= c),
+        Op::LdAbsBJset if FUSED => fused!(load_b(data, k as usize), |a: u32, c: u32| a & c != 0),
+        Op::LdIndWJeq if FUSED => fused!(load_w(data, indexed(m.x, k)), |a: u32, c: u32| a == c),
+        Op::LdIndWJgt if FUSED => fused!(load_w(data, indexed(m.x, k)), |a: u32, c: u32| a > c),
+        Op::LdIndWJge if FUSED => fused!(load_w(data, indexed(m.x, k)), |a: u32, c: u32| a >= c),
+        Op::LdIndWJset if FUSED => {
+            fused!(load_w(data, indexed(m.x, k)), |a: u32, c: u32| a & c != 0)
+        }
+        Op::LdIndHJeq if FUSED => fused!(load_h(data, indexed(m.x, k)), |a: u32, c: u32| a == c),
+        Op::LdIndHJgt if FUSED => fused!(load_h(data, indexed(m.x, k)), |a: u32, c: u32| a > c),
+        Op::LdIndHJge if FUSED => fused!(load_h(data, indexed(m.x, k)), |a: u32, c: u32| a >= c),
+        Op::LdIndHJset if FUSED => {
+            fused!(load_h(data, indexed(m.x, k)), |a: u32, c: u32| a & c != 0)
+        }
+        Op::LdIndBJeq if FUSED => fused!(load_b(data, indexed(m.x, k)), |a: u32, c: u32| a == c),
+        Op::LdIndBJgt if FUSED => fused!(load_b(data, indexed(m.x, k)), |a: u32, c: u32| a > c),
+        Op::LdIndBJge if FUSED => fused!(load_b(data, indexed(m.x, k)), |a: u32, c: u32| a >= c),
+        Op::LdIndBJset if FUSED => {
+            fused!(load_b(data, indexed(m.x, k)), |a: u32, c: u32| a & c != 0)
+        }
+        // Fused steps exist only in an Executable, which runs with FUSED.
+        _ => Flow::Return(0),
     }
 }
 
@@ -380,6 +503,8 @@ pub struct Executable {
     /// One step per instruction, then one reject step at index `len`: every decoded target
     /// is at most `len`, so every index the run loop uses is in bounds.
     steps: Box<[Step]>,
+    /// Whether any step loads from scratch memory (else runs skip setting it up).
+    loads_scratch: bool,
 }
 
 impl Executable {
@@ -392,14 +517,57 @@ impl Executable {
             .map(|(at, &insn)| decode(insn, at, len))
             .chain(std::iter::once(REJECT))
             .collect();
-        Executable { steps }
+        let steps = Self::fuse(steps);
+        let loads_scratch = steps.iter().any(|s| matches!(s.op, Op::LdMem | Op::LdxMem));
+        Executable {
+            steps,
+            loads_scratch,
+        }
+    }
+
+    /// Turns each load followed by a conditional jump on a constant into one fused step at
+    /// the load's index. The jump's own step stays in place, so jumps that land on it still
+    /// work, and the fused step reads the constant from it.
+    fn fuse(mut steps: Vec<Step>) -> Box<[Step]> {
+        for at in 0..steps.len().saturating_sub(1) {
+            let next = steps[at + 1];
+            let jump = match next.op {
+                Op::JeqK => 0,
+                Op::JgtK => 1,
+                Op::JgeK => 2,
+                Op::JsetK => 3,
+                _ => continue,
+            };
+            let load = match steps[at].op {
+                Op::LdAbsW => 0,
+                Op::LdAbsH => 1,
+                Op::LdAbsB => 2,
+                Op::LdIndW => 3,
+                Op::LdIndH => 4,
+                Op::LdIndB => 5,
+                _ => continue,
+            };
+            let step = &mut steps[at];
+            step.op = FUSED[load][jump];
+            step.jt = next.jt;
+            step.jf = next.jf;
+        }
+        steps.into_boxed_slice()
     }
 
     /// The program's verdict on a packet: bytes to keep, 0 to reject. `data` holds the
     /// captured bytes, `wire_len` the length on the wire.
     pub fn run(&self, data: &[u8], wire_len: u32) -> u32 {
+        if self.loads_scratch {
+            self.run_with::<[u32; BPF_MEMWORDS]>(data, wire_len)
+        } else {
+            self.run_with::<NoScratch>(data, wire_len)
+        }
+    }
+
+    fn run_with<S: Scratch>(&self, data: &[u8], wire_len: u32) -> u32 {
         let steps = &*self.steps;
-        let mut m = Machine::new();
+        let mut m = Machine::<S>::new();
         let mut pc = 0;
         loop {
             // Never out of bounds (see `steps`); `get` turns a broken invariant into a
@@ -407,7 +575,7 @@ impl Executable {
             let Some(&s) = steps.get(pc) else {
                 return 0;
             };
-            match exec(s, pc, &mut m, data, wire_len) {
+            match exec::<S, true>(s, pc, &mut m, data, wire_len, steps) {
                 Flow::Goto(next) => pc = next,
                 Flow::Return(v) => return v,
             }
@@ -430,13 +598,20 @@ impl InsnFetch for [Insn] {
 /// Runs a program read one instruction at a time, with the same semantics as
 /// [`Executable::run`]. For a slice, the result equals `Executable::new(slice).run(..)`.
 pub fn run_fetching<F: InsnFetch + ?Sized>(code: &F, data: &[u8], wire_len: u32) -> u32 {
-    let mut m = Machine::new();
+    let mut m = Machine::<[u32; BPF_MEMWORDS]>::new();
     let mut pc = 0;
     loop {
         let Some(insn) = code.fetch(pc) else {
             return 0;
         };
-        match exec(decode(insn, pc, usize::MAX), pc, &mut m, data, wire_len) {
+        match exec::<_, false>(
+            decode(insn, pc, usize::MAX),
+            pc,
+            &mut m,
+            data,
+            wire_len,
+            &[],
+        ) {
             Flow::Goto(next) => pc = next,
             Flow::Return(v) => return v,
         }
@@ -543,6 +718,37 @@ mod tests {
         }
         let prog = [Insn::stmt(BPF_ST, 16), Insn::stmt(BPF_RET | BPF_K, 1)];
         assert_eq!(both(&prog, &[], 0), 0);
+    }
+
+    #[test]
+    fn jumps_into_a_fused_pair_land_on_the_jump() {
+        // 0-1 fuse (ldb [0]; jeq #1); the ja at 3 lands on 1, the jump alone, with A = 7.
+        let prog = [
+            Insn::stmt(BPF_LD | BPF_B | BPF_ABS, 0),
+            Insn::jump(BPF_JMP | BPF_JEQ | BPF_K, 7, 0, 1), // 1: a == 7 -> 2, else 3
+            Insn::stmt(BPF_RET | BPF_K, 70),
+            Insn::jump(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 2), // 3: a == 1 -> 4, else 6
+            Insn::stmt(BPF_LD | BPF_IMM, 7),
+            Insn::stmt(BPF_JMP | BPF_JA, (-5i32) as u32), // 5: back to 1
+            Insn::stmt(BPF_RET | BPF_K, 60),
+        ];
+        assert_eq!(both(&prog, &[1], 1), 70);
+        assert_eq!(both(&prog, &[7], 1), 70);
+        assert_eq!(both(&prog, &[2], 1), 60);
+        assert_eq!(both(&prog, &[], 0), 0);
+    }
+
+    #[test]
+    fn scratch_is_zero_until_written() {
+        let prog = [
+            Insn::stmt(BPF_LD | BPF_IMM, 5),
+            Insn::stmt(BPF_ST, 3),
+            Insn::stmt(BPF_LDX | BPF_MEM, 4),
+            Insn::stmt(BPF_LD | BPF_MEM, 3),
+            Insn::stmt(BPF_ALU | BPF_ADD | BPF_X, 0),
+            Insn::stmt(BPF_RET | BPF_A, 0),
+        ];
+        assert_eq!(both(&prog, &[], 0), 5);
     }
 
     #[test]
