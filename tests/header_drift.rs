@@ -12,7 +12,10 @@
 //! - a function is both generated and pending, or declared by neither (every name libpcap
 //!   1.10 declares for Linux must stay declared);
 //! - a prototype of ours is not compatible with libpcap's own (checked by compiling the
-//!   system's declarations against our headers, when the system headers are installed).
+//!   system's declarations against our headers, when the system headers are installed);
+//! - the macros (names and replacement lists) or the type names (typedefs, struct/union/enum
+//!   tags) our headers define differ from those of the installed libpcap headers;
+//! - a header of ours does not compile on its own as C99 or C++11 with warnings as errors.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -522,4 +525,175 @@ fn every_header_compiles_alone_in_c_and_cxx() {
     }
     let _ = std::fs::remove_dir_all(&work);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every macro libpcap's headers define, ours define with an identical replacement list (as
+/// `cc -dM` prints them: same tokens, same spacing between them), and we define no others
+/// but our own include guards. Identical definitions also mean a program that mixes ours
+/// with other headers defining the same BPF macros gets no "redefined" warnings.
+#[test]
+fn macros_are_libpcaps() {
+    bless_if_asked();
+    if !Path::new("/usr/include/pcap/pcap.h").exists() {
+        eprintln!("skipped: the system libpcap headers (libpcap-dev) are not installed");
+        return;
+    }
+    let work = std::env::temp_dir().join(format!("oxpcap-header-macros-{}", std::process::id()));
+    std::fs::create_dir_all(&work).unwrap();
+    let public = [
+        "pcap.h",
+        "pcap-bpf.h",
+        "pcap-namedb.h",
+        "pcap/sll.h",
+        "pcap/vlan.h",
+        "pcap/usb.h",
+        "pcap/nflog.h",
+        "pcap/ipnet.h",
+        "pcap/can_socketcan.h",
+        "pcap/bluetooth.h",
+    ];
+    let all = work.join("all.c");
+    let includes: String = public.iter().map(|h| format!("#include <{h}>\n")).collect();
+    std::fs::write(&all, includes).unwrap();
+    // What the system headers the pcap headers include define on their own.
+    let base = work.join("base.c");
+    std::fs::write(
+        &base,
+        [
+            "sys/types.h",
+            "sys/time.h",
+            "sys/socket.h",
+            "netdb.h",
+            "netinet/in.h",
+        ]
+        .iter()
+        .chain(&["arpa/inet.h", "stdio.h", "inttypes.h"])
+        .map(|h| format!("#include <{h}>\n"))
+        .collect::<String>(),
+    )
+    .unwrap();
+    let macros = |src: &Path, ours: bool| -> BTreeSet<String> {
+        let mut cmd = Command::new("cc");
+        cmd.args(["-dM", "-E"]);
+        if ours {
+            cmd.arg("-I").arg(root().join("include"));
+        }
+        let out = cmd.arg(src).output().expect("run cc -dM");
+        assert!(out.status.success(), "cc -dM -E {} failed", src.display());
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    };
+    let base = macros(&base, false);
+    let theirs: BTreeSet<String> = macros(&all, false).difference(&base).cloned().collect();
+    let ours: BTreeSet<String> = macros(&all, true)
+        .difference(&base)
+        .filter(|m| !m.starts_with("#define oxpcap_"))
+        .cloned()
+        .collect();
+    let _ = std::fs::remove_dir_all(&work);
+    assert!(
+        theirs.len() > 400,
+        "found only {} libpcap macros",
+        theirs.len()
+    );
+    let missing: Vec<_> = theirs.difference(&ours).collect();
+    let extra: Vec<_> = ours.difference(&theirs).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "macro definitions differ from libpcap's:\n  libpcap only: {missing:#?}\n  ours only: {extra:#?}"
+    );
+}
+
+/// The type names libpcap's headers declare (every typedef, and every struct, union and
+/// enum tag) that the C library's own headers do not: ours declare the same set.
+#[test]
+fn type_names_are_libpcaps() {
+    bless_if_asked();
+    if !Path::new("/usr/include/pcap/pcap.h").exists() {
+        eprintln!("skipped: the system libpcap headers (libpcap-dev) are not installed");
+        return;
+    }
+    let work = std::env::temp_dir().join(format!("oxpcap-header-types-{}", std::process::id()));
+    std::fs::create_dir_all(&work).unwrap();
+    let all = work.join("all.c");
+    std::fs::write(
+        &all,
+        "#include <pcap.h>\n#include <pcap-namedb.h>\n#include <pcap/sll.h>\n\
+         #include <pcap/vlan.h>\n#include <pcap/usb.h>\n#include <pcap/nflog.h>\n\
+         #include <pcap/ipnet.h>\n#include <pcap/can_socketcan.h>\n#include <pcap/bluetooth.h>\n",
+    )
+    .unwrap();
+    let types = |ours: bool| -> BTreeSet<String> {
+        let mut cmd = Command::new("cc");
+        cmd.args(["-E", "-P"]);
+        if ours {
+            cmd.arg("-I").arg(root().join("include"));
+        }
+        let out = cmd.arg(&all).output().expect("run cc -E");
+        assert!(out.status.success(), "cc -E failed");
+        declared_types(&String::from_utf8_lossy(&out.stdout))
+    };
+    let (theirs, ours) = (types(false), types(true));
+    let _ = std::fs::remove_dir_all(&work);
+    assert!(theirs.contains("pcap_t") && theirs.contains("struct pcap_pkthdr"));
+    let missing: Vec<_> = theirs.difference(&ours).collect();
+    let extra: Vec<_> = ours.difference(&theirs).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "type names differ from libpcap's:\n  libpcap only: {missing:?}\n  ours only: {extra:?}"
+    );
+}
+
+/// Typedef names and `struct`/`union`/`enum` tags declared in preprocessed C text. A rough
+/// reader of top-level statements, good enough for header text.
+fn declared_types(text: &str) -> BTreeSet<String> {
+    let ident = |s: &str| -> Option<String> {
+        let s: String = s
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        (!s.is_empty()).then_some(s)
+    };
+    let mut names = BTreeSet::new();
+    for kind in ["struct", "union", "enum"] {
+        for piece in text.split(kind).skip(1) {
+            // A tag follows the keyword directly (not for an anonymous `struct {`).
+            if piece.starts_with(char::is_whitespace) {
+                if let Some(tag) = ident(piece) {
+                    names.insert(format!("{kind} {tag}"));
+                }
+            }
+        }
+    }
+    let mut depth = 0usize;
+    let mut statement = String::new();
+    for c in text.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            ';' if depth == 0 => {
+                let s = statement.trim();
+                if let Some(rest) = s.strip_prefix("typedef") {
+                    let name = match rest.split_once("(*") {
+                        Some((_, after)) => ident(after),
+                        None => rest
+                            .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+                            .find(|w| !w.is_empty())
+                            .map(str::to_owned),
+                    };
+                    names.extend(name);
+                }
+                statement.clear();
+                continue;
+            }
+            _ => {}
+        }
+        if depth == 0 && c != '}' {
+            statement.push(c);
+        }
+    }
+    names
 }

@@ -37,7 +37,7 @@
 #endif
 
 #if __has_attribute(__format__) || PCAP_IS_AT_LEAST_GNUC_VERSION(2, 3)
-#define PCAP_PRINTFLIKE(x, y) __attribute__((__format__(__printf__, x, y)))
+#define PCAP_PRINTFLIKE(x,y) __attribute__((__format__(__printf__,x,y)))
 #else
 #define PCAP_PRINTFLIKE(x, y)
 #endif
