@@ -185,6 +185,11 @@ report 0 "Debian's libpcap0.8: tcpdump on ${#captures[@]} captures x 4 option se
 check_loopback debian
 report $? "Debian's libpcap0.8: tcpdump -i lo sees 4 ICMP echo packets" "$out/debian.loopback"
 
+dynamic_symbols() { nm -D "$@" 2>/dev/null | awk '{print $NF}' | sed 's/@.*//' | sort -u; }
+debian_exports=$(dynamic_symbols --defined-only "$root/usr/lib/$multiarch/libpcap.so.1.10.3")
+tcpdump_imports=$(dynamic_symbols --undefined-only "$root/usr/bin/tcpdump" |
+  comm -12 - <(echo "$debian_exports"))
+
 # ---- 2. ours in its place -------------------------------------------------------------------
 in_root dpkg -i "/tmp/debs/${runtime_deb##*/}" "/tmp/debs/${dev_deb##*/}" > "$out/dpkg-i.log" 2>&1
 report $? "dpkg -i liboxpcap0.8 liboxpcap-dev" "$out/dpkg-i.log"
@@ -206,6 +211,11 @@ lib=$(sed -n 's/.*libpcap\.so\.0\.8 => \([^ ]*\).*/\1/p' "$out/ldd.ours")
 [ -n "$lib" ] && cmp -s "$root$(in_root readlink -f "$lib")" \
   <(dpkg-deb --fsys-tarfile "$runtime_deb" | tar -xOf - "./usr/lib/$multiarch/libpcap.so.1.10.3")
 report $? "ldd: tcpdump's libpcap.so.0.8 is our library ($lib)" "$out/ldd.ours"
+missing=$(comm -23 <(echo "$tcpdump_imports") <(dynamic_symbols --defined-only \
+  "$root/usr/lib/$multiarch/libpcap.so.1.10.3") | tr '\n' ' ')
+[ -z "$missing" ]
+report $? "our library exports all $(echo "$tcpdump_imports" | wc -l) libpcap functions tcpdump \
+imports${missing:+; missing: $missing}"
 run_captures ours
 compare_captures ours
 report $? "oxpcap: tcpdump on ${#captures[@]} captures x 4 option sets identical to Debian's" \
