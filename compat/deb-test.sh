@@ -107,14 +107,16 @@ run_captures() { # label
   mkdir -p "$dir"
   for f in "${captures[@]}"; do
     base=${f%.*}
-    in_root tcpdump -nn -r "/tmp/corpus/$f" > "$dir/$base.plain" 2>&1
+    in_root timeout 60 tcpdump -nn -r "/tmp/corpus/$f" > "$dir/$base.plain" 2>&1
     echo "exit $?" >> "$dir/$base.plain"
-    in_root tcpdump -nn -e -v -r "/tmp/corpus/$f" 'ip or ip6 or arp' > "$dir/$base.filter" 2>&1
+    in_root timeout 60 tcpdump -nn -e -v -r "/tmp/corpus/$f" 'ip or ip6 or arp' \
+      > "$dir/$base.filter" 2>&1
     echo "exit $?" >> "$dir/$base.filter"
-    in_root tcpdump -r "/tmp/corpus/$f" -d 'tcp port 53 or udp' > "$dir/$base.code" 2>&1
+    in_root timeout 60 tcpdump -r "/tmp/corpus/$f" -d 'tcp port 53 or udp' > "$dir/$base.code" 2>&1
     echo "exit $?" >> "$dir/$base.code"
     rm -f "$root/tmp/written.pcap"
-    in_root tcpdump -r "/tmp/corpus/$f" -w /tmp/written.pcap 'udp or tcp' > "$dir/$base.write" 2>&1
+    in_root timeout 60 tcpdump -r "/tmp/corpus/$f" -w /tmp/written.pcap 'udp or tcp' \
+      > "$dir/$base.write" 2>&1
     echo "exit $?" >> "$dir/$base.write"
     { [ -f "$root/tmp/written.pcap" ] && md5sum < "$root/tmp/written.pcap"; } >> "$dir/$base.write"
   done
@@ -181,7 +183,12 @@ in_root tcpdump --version > "$out/version.debian" 2>&1
 version_names_oxpcap
 report $((!$?)) "Debian's libpcap0.8: tcpdump --version does not name oxpcap"
 run_captures baseline
-report 0 "Debian's libpcap0.8: tcpdump on ${#captures[@]} captures x 4 option sets (baseline)"
+# A sound baseline: every capture read to the end (exit 0) with packets printed.
+bad=$(for f in "$out"/baseline/*.plain; do
+  [ "$(tail -1 "$f")" = "exit 0" ] && [ "$(wc -l < "$f")" -gt 2 ] || echo "${f##*/}"; done)
+[ -z "$bad" ]
+report $? "Debian's libpcap0.8: tcpdump on ${#captures[@]} captures x 4 option sets (baseline)\
+${bad:+; failed on: $bad}"
 check_loopback debian
 report $? "Debian's libpcap0.8: tcpdump -i lo sees 4 ICMP echo packets" "$out/debian.loopback"
 
