@@ -44,6 +44,9 @@ compat: all
 test: deps lint rust-test ctests compat
 	@echo "make test: all passed"
 
+bench: all
+	bash bench/savefile/run.sh
+
 header:
 	OXPCAP_BLESS=1 $(CARGO) test --release --test header_drift
 
@@ -100,3 +103,16 @@ uninstall:
 clean:
 	$(CARGO) clean
 	rm -rf ctests/out
+
+# Debian packaging (scripts/build-deb.sh, packaging/debian/): liboxpcap0.8 + liboxpcap-dev in
+# target/deb/; deb-test installs and removes them in a debootstrap root (never on this machine);
+# compat-source rebuilds tcpdump, arpwatch and iftop from Debian's sources against oxpcap.
+.PHONY: deb deb-test compat-source
+deb:
+	bash scripts/build-deb.sh
+
+deb-test: deb
+	bash compat/deb-test.sh
+
+compat-source:
+	bash compat/source-rebuild.sh

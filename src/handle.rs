@@ -227,6 +227,7 @@ impl Pcap {
     }
 
     /// The next packet that passes the user-space filter, as [`Source::next_packet`] defines.
+    #[inline(always)]
     pub fn next_packet(&mut self, may_block: bool) -> Result<Poll<'_>> {
         self.check_activated()?;
         self.source

@@ -49,6 +49,11 @@ impl Pcap {
         Ok(result)
     }
 
+    /// The fault that ended a live capture for good, if any.
+    pub fn live_fault(&mut self) -> Option<Error> {
+        self.live().and_then(|l| l.fault().cloned())
+    }
+
     /// `pcap_setdirection` (0: in and out, 1: in, 2: out).
     pub fn set_direction(&mut self, direction: i32) -> Result<()> {
         self.check_activated()?;

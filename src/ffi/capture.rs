@@ -24,6 +24,7 @@ enum Step {
 }
 
 /// Asks the core for its next packet and converts the answer to C form.
+#[inline(always)]
 fn next_step(handle: &PcapT, may_block: bool) -> Step {
     let core = handle.core();
     match core.next_packet(may_block) {
@@ -52,6 +53,13 @@ fn read_packets(
     let is_live = kind == SourceKind::Live;
     let mut delivered: c_int = 0;
     loop {
+        // A capture that ended for good reports that before any pending break, as libpcap.
+        if is_live && delivered == 0 {
+            if let Some(err) = handle.core().live_fault() {
+                handle.set_error(&err.msg);
+                return err.status;
+            }
+        }
         if kind != SourceKind::Dead && handle.signals().break_pending() {
             // A savefile loop reports the packets it already delivered and leaves the break
             // pending for the next call; a live loop reports the break at once.

@@ -524,6 +524,9 @@ fn classify(word: &str) -> Result<(Option<Tok>, usize), String> {
     if b[0] == b'.' {
         return Ok((None, 0));
     }
+    if name.bytes().all(|c| c.is_ascii_digit()) {
+        return Ok((Some(Tok::Num(parse_number(name)?)), n));
+    }
     if let Some(k) = keyword(name) {
         return Ok((Some(Tok::Kw(k)), n));
     }
@@ -573,10 +576,21 @@ fn classify_colon(word: &str) -> Result<(Option<Tok>, usize), String> {
     if text.parse::<std::net::Ipv6Addr>().is_ok() {
         return Ok((Some(Tok::Hid6(text.to_string())), n));
     }
-    // A colon-separated run of hex that is neither: libpcap reads it as a MAC address and
-    // refuses it.
-    let mac_like = text.trim_end_matches(|c: char| c.is_ascii_hexdigit());
-    Err(format!("bogus ethernet address {mac_like}"))
+    // IPv6 text with a bad embedded IPv4 address.
+    if text.contains('.') && text.contains("::") {
+        return Err(format!("bogus IPv6 address {text}"));
+    }
+    // Many short hex groups: libpcap reads it as a MAC address and refuses it.
+    let groups: Vec<&str> = text.split(':').collect();
+    if groups.len() > 3 && groups.iter().all(|g| g.len() <= 2) {
+        let mac_like = text.trim_end_matches(|c: char| c.is_ascii_hexdigit());
+        return Err(format!("bogus ethernet address {mac_like}"));
+    }
+    // Otherwise the colon is an operator: classify what comes before it alone.
+    match word.find(':') {
+        Some(0) | None => Ok((None, 0)),
+        Some(i) => classify(&word[..i]),
+    }
 }
 
 /// A decimal, `0x` hex or leading-zero octal number, with libpcap's errors.

@@ -539,7 +539,7 @@ impl<'t, S: Sink> Parser<'t, S> {
             Some(Tok::Kw(Kw::Net)) => Some(AddrKind::Net),
             Some(Tok::Kw(Kw::Port)) => Some(AddrKind::Port),
             Some(Tok::Kw(Kw::Portrange)) => Some(AddrKind::Portrange),
-            Some(Tok::Kw(Kw::Gateway)) => Some(AddrKind::Gateway),
+            Some(Tok::Kw(Kw::Gateway)) if dir.is_none() => Some(AddrKind::Gateway),
             Some(Tok::Kw(Kw::ProtoKw)) if dir.is_none() => Some(AddrKind::Proto),
             Some(Tok::Kw(Kw::Protochain)) if dir.is_none() => Some(AddrKind::Protochain),
             _ => None,

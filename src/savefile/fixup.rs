@@ -20,6 +20,11 @@ const URB_TRANSFER_IN: u8 = 0x80;
 const USB_MMAPPED_HEADER: usize = 64;
 const USB_ISODESC: usize = 16;
 
+/// Whether records of this link type may need changes after reading.
+pub fn applies(dlt: i32) -> bool {
+    matches!(dlt, DLT_USB_LINUX | DLT_USB_LINUX_MMAPPED | DLT_NFLOG)
+}
+
 /// Applies libpcap's post-read changes to one record.
 #[inline]
 pub fn after_read(dlt: i32, swapped: bool, header: &mut PacketHeader, data: &mut [u8]) {

@@ -89,7 +89,24 @@ impl Savefile {
         closes_stream: bool,
         precision: Precision,
     ) -> Result<Savefile> {
-        let mut input = Input::new(Backend::Stdio(stream));
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            Savefile::open_with_buffer(stream, closes_stream, precision, input::DEFAULT_CAPACITY)
+        }
+    }
+
+    /// [`Savefile::open`] with a read buffer of `capacity` bytes (rounded up to a page): the
+    /// fuzz targets and benchmarks use it to make records straddle buffer ends often.
+    ///
+    /// # Safety
+    /// As [`Savefile::open`].
+    pub unsafe fn open_with_buffer(
+        stream: *mut libc::FILE,
+        closes_stream: bool,
+        precision: Precision,
+        capacity: usize,
+    ) -> Result<Savefile> {
+        let mut input = Input::with_capacity(Backend::Stdio(stream), capacity);
         let got = input.fill(4).map_err(|e| read_error(&e))?;
         if got < 4 {
             return Err(Error::new(format!(
@@ -138,8 +155,20 @@ impl Savefile {
     }
 
     /// The next record that passes `filter`, or `Poll::Eof`.
-    #[inline]
+    #[inline(always)]
     pub fn next_packet(&mut self, filter: Option<&Program>) -> Result<Poll<'_>> {
+        // The fast paths return straight from here: merged with the checked path's result,
+        // the header would take a detour through memory that costs more than the parsing
+        // (measured: 0.83x of a bare record walk merged, 0.98x like this).
+        if filter.is_none() {
+            let fast = match &mut self.format {
+                Format::Pcap(r) => r.next_fast(&mut self.input),
+                Format::Ng(r) => r.next_fast(&mut self.input),
+            };
+            if let Some((header, range)) = fast {
+                return Ok(Poll::Packet(header, &self.input.bytes()[range]));
+            }
+        }
         let (header, range) = loop {
             let Some((header, range)) = self.next_record()? else {
                 return Ok(Poll::Eof);
@@ -152,7 +181,7 @@ impl Savefile {
         Ok(Poll::Packet(header, &self.input.bytes()[range]))
     }
 
-    #[inline]
+    #[inline(always)]
     fn next_record(&mut self) -> Result<Option<(PacketHeader, Range<usize>)>> {
         match &mut self.format {
             Format::Pcap(r) => r.next(&mut self.input),

@@ -45,6 +45,11 @@ pub struct PcapReader {
     pending: usize,
     /// What `pcap_bufsize` reports: the size libpcap's own record buffer would have now.
     bufsize: u32,
+    /// Whether records may take the fast path: caplen before len, no pseudo-header fix-up.
+    fast: bool,
+    /// Records with a caplen up to this need no check but "is it all buffered": not above
+    /// the snapshot length, libpcap's maximum, or the simulated buffer size.
+    fast_limit: u32,
 }
 
 /// Whether `magic` (as read in host order) starts a pcap file, and if so whether it is
@@ -154,7 +159,11 @@ impl PcapReader {
             max_caplen: linktype::max_snaplen_for_dlt(dlt),
             pending: 0,
             bufsize: (snapshot as u32).min(2048),
+            fast: lengths == LengthOrder::Normal && !fixup::applies(dlt),
+            fast_limit: 0,
         };
+        let mut reader = reader;
+        reader.update_fast_limit();
         Ok(Some((reader, info)))
     }
 
@@ -163,11 +172,62 @@ impl PcapReader {
         self.bufsize as i32
     }
 
+    fn update_fast_limit(&mut self) {
+        self.fast_limit = self.bufsize.min(self.max_caplen).min(self.snapshot);
+    }
+
+    /// The common case: the whole record is buffered and needs no check or fix-up.
+    #[inline(always)]
+    pub fn next_fast(&mut self, input: &mut Input) -> Option<(PacketHeader, Range<usize>)> {
+        input.consume(std::mem::take(&mut self.pending));
+        if self.fast {
+            let b = input.bytes();
+            if let Some(h) = b.get(..16) {
+                let field = |at: usize| {
+                    let v = u32::from_ne_bytes(h[at..at + 4].try_into().expect("4 bytes"));
+                    if self.swapped {
+                        v.swap_bytes()
+                    } else {
+                        v
+                    }
+                };
+                let caplen = field(8);
+                let end = self.record_header + caplen as usize;
+                if caplen <= self.fast_limit && b.len() >= end {
+                    let widen = |v: u32| {
+                        if self.swapped {
+                            v as i64
+                        } else {
+                            v as i32 as i64
+                        }
+                    };
+                    let header = PacketHeader {
+                        ts_sec: widen(field(0)),
+                        ts_frac: self.scale.apply(widen(field(4))),
+                        caplen,
+                        len: field(12),
+                    };
+                    self.pending = end;
+                    return Some((header, self.record_header..end));
+                }
+            }
+        }
+        None
+    }
+
     /// The next record: its header and where its bytes are in `input.bytes()`; None at the end
     /// of the file.
-    #[inline]
+    #[inline(always)]
     pub fn next(&mut self, input: &mut Input) -> Result<Option<(PacketHeader, Range<usize>)>> {
-        input.consume(std::mem::take(&mut self.pending));
+        if let Some(found) = self.next_fast(input) {
+            return Ok(Some(found));
+        }
+        self.next_checked(input)
+    }
+
+    /// [`PcapReader::next`] for records that straddle the buffer end, need checks or fix-ups.
+    #[inline(never)]
+    fn next_checked(&mut self, input: &mut Input) -> Result<Option<(PacketHeader, Range<usize>)>> {
         let hs = self.record_header;
         let got = input.fill(hs).map_err(|e| read_error(&e))?;
         if got < hs {
@@ -219,6 +279,7 @@ impl PcapReader {
             } else {
                 caplen.next_power_of_two().min(self.snapshot)
             };
+            self.update_fast_limit();
         }
         let want = caplen as usize;
         let got = input.fill(want).map_err(|e| read_error(&e))?;

@@ -64,6 +64,8 @@ pub struct NgReader {
     interfaces: Vec<Interface>,
     /// Bytes of the previous block still to consume.
     pending: usize,
+    /// Whether packets may take the fast path (no pseudo-header fix-up for this link type).
+    fast: bool,
 }
 
 /// A block read whole: its type and where its body is in the input.
@@ -128,6 +130,7 @@ impl NgReader {
             max_block: INITIAL_MAX_BLOCK,
             interfaces: Vec::new(),
             pending: 0,
+            fast: false,
         };
         let total = reader.u32_at(b, 4);
         if !(SHB_MIN..=SHB_MAX).contains(&total) {
@@ -178,6 +181,7 @@ impl NgReader {
         reader.snapshot = linktype::effective_snaplen(file_snaplen, reader.dlt);
         let max_for_snaplen = max_block_for_snaplen(linktype::max_snaplen_for_dlt(reader.dlt));
         reader.max_block = reader.max_block.max(max_for_snaplen);
+        reader.fast = !fixup::applies(reader.dlt);
         let info = FileInfo {
             dlt: reader.dlt,
             linktype_ext: 0,
@@ -318,6 +322,50 @@ impl NgReader {
         Ok(())
     }
 
+    /// The common case: a whole, valid Enhanced Packet Block on a known interface is
+    /// buffered. None sends the caller to [`NgReader::next`], which re-reads the same bytes
+    /// with every check (the conditions here are exactly "next would find no error").
+    #[inline(always)]
+    pub fn next_fast(&mut self, input: &mut Input) -> Option<(PacketHeader, Range<usize>)> {
+        input.consume(std::mem::take(&mut self.pending));
+        if !self.fast {
+            return None;
+        }
+        let b = input.bytes();
+        let head = b.get(..28)?;
+        let swapped = self.swapped;
+        let field = |at: usize| {
+            let v = u32::from_ne_bytes(head[at..at + 4].try_into().expect("4 bytes"));
+            if swapped {
+                v.swap_bytes()
+            } else {
+                v
+            }
+        };
+        let total = field(4);
+        if field(0) != BT_EPB || total < 32 || total % 4 != 0 || total > self.max_block {
+            return None;
+        }
+        let caplen = field(20);
+        if b.len() < total as usize || caplen > self.snapshot as u32 || caplen > total - 32 {
+            return None;
+        }
+        if self.u32_at(b, total as usize - 4) != total {
+            return None;
+        }
+        let interface = *self.interfaces.get(field(8) as usize)?;
+        let (ts_sec, ts_frac) =
+            self.timestamp(&interface, ((field(12) as u64) << 32) | field(16) as u64);
+        self.pending = total as usize;
+        let header = PacketHeader {
+            ts_sec,
+            ts_frac,
+            caplen,
+            len: field(24),
+        };
+        Some((header, 28..28 + caplen as usize))
+    }
+
     /// The next packet: its header and where its bytes are in `input.bytes()`; None at the
     /// end of the file.
     pub fn next(&mut self, input: &mut Input) -> Result<Option<(PacketHeader, Range<usize>)>> {
@@ -395,9 +443,15 @@ impl NgReader {
     }
 
     /// libpcap's conversion: whole seconds plus offset, the fraction rescaled.
+    #[inline(always)]
     fn timestamp(&self, iface: &Interface, ts: u64) -> (i64, i64) {
-        let sec = (ts / iface.units).wrapping_add(iface.offset);
-        let frac = ts % iface.units;
+        // Constant divisors for the usual resolutions: a multiply instead of a division.
+        let (sec, frac) = match iface.units {
+            1_000_000 => (ts / 1_000_000, ts % 1_000_000),
+            1_000_000_000 => (ts / 1_000_000_000, ts % 1_000_000_000),
+            units => (ts / units, ts % units),
+        };
+        let sec = sec.wrapping_add(iface.offset);
         let frac = match iface.scale {
             FracScale::Same => frac,
             FracScale::MulBy(k) => frac.wrapping_mul(k),

@@ -49,6 +49,7 @@ impl Source {
     /// `may_block` says whether a live source may wait for one (up to its timeout); the first
     /// packet of a `pcap_dispatch` may block, the following ones only drain what is ready.
     /// A source checks `signals` while it waits, so `pcap_breakloop` ends a wait.
+    #[inline(always)]
     pub fn next_packet(
         &mut self,
         may_block: bool,

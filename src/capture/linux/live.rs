@@ -8,7 +8,6 @@
 //! or with libpcap's error when the interface goes down or away — never a hang.
 
 use std::os::fd::AsRawFd;
-use std::time::Instant;
 
 use super::iface::{self, LookupError};
 use super::linktype::{self, dlt, LinkMapping};
@@ -63,13 +62,17 @@ pub struct Live {
     shaper: Shaper,
     device: Option<String>,
     choices: Vec<i32>,
-    timeout_ms: i32,
     nonblock: bool,
     buffer_size: u32,
     /// Accumulated kernel counters (it resets its own on each read).
     received: u32,
     dropped: u32,
     ifdrop_base: u64,
+    /// A fault that ends the capture for good (the interface was deleted): every later read
+    /// reports it again, as libpcap's do.
+    fault: Option<Error>,
+    /// The kernel reported the interface down; deletion is checked for while it stays so.
+    interface_down: bool,
     /// A filter is attached in the kernel, so the user-space one is not needed.
     pub kernel_filter: bool,
 }
@@ -226,12 +229,13 @@ impl Live {
             ifdrop_base: device.map_or(0, iface::interface_drops),
             device: device.map(str::to_string),
             choices: mapping.choices,
-            timeout_ms: config.timeout_ms,
             buffer_size: buffer,
             nonblock: config.nonblock || config.timeout_ms < 0,
             received: 0,
             dropped: 0,
             kernel_filter: false,
+            fault: None,
+            interface_down: false,
         };
         Ok(Activated {
             live,
@@ -325,6 +329,9 @@ impl Live {
         filter: Option<&Program>,
         signals: &LoopSignals,
     ) -> Result<Poll<'_>> {
+        if let Some(fault) = &self.fault {
+            return Err(fault.clone());
+        }
         let filter = if self.kernel_filter { None } else { filter };
         loop {
             if let Some(held) = self.held.take() {
@@ -357,23 +364,23 @@ impl Live {
         }
     }
 
-    /// Waits for the ring; false on timeout or break.
+    /// Waits for the ring; false on a break.
+    ///
+    /// As in libpcap on TPACKET_V3, the handle's timeout is the kernel's block retire timer,
+    /// not a limit on this wait: an idle interface keeps `pcap_dispatch` waiting (measured:
+    /// libpcap 1.10.3 with a 100 ms timeout never returns on an idle veth).
     fn wait(&mut self, signals: &LoopSignals) -> Result<bool> {
-        let deadline = (self.timeout_ms > 0)
-            .then(|| Instant::now() + std::time::Duration::from_millis(self.timeout_ms as u64));
         loop {
             if signals.break_pending() {
                 return Ok(false);
             }
-            let timeout = match deadline {
-                None => -1,
-                Some(d) => {
-                    let left = d.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        return Ok(false);
-                    }
-                    left.as_millis().max(1) as i32
-                }
+            // While the interface is down, look every 100 ms whether it was deleted: the
+            // kernel reports only the going down, not the unregistering that may follow.
+            let timeout = if self.interface_down {
+                self.check_deleted()?;
+                100
+            } else {
+                -1
             };
             let mut fds = [
                 libc::pollfd {
@@ -412,27 +419,55 @@ impl Live {
         }
     }
 
-    /// Turns a socket error condition into libpcap's error.
-    fn socket_fault(&self, revents: i16) -> Result<()> {
+    /// While the interface is down: fails for good if it has been deleted since, and
+    /// notices when it is up again.
+    fn check_deleted(&mut self) -> Result<()> {
+        let Some(name) = self.device.as_deref() else {
+            self.interface_down = false;
+            return Ok(());
+        };
+        match iface::flags(self.socket.fd(), name) {
+            None => {
+                let err = Error::new("The interface disappeared");
+                self.fault = Some(err.clone());
+                Err(err)
+            }
+            Some(flags) => {
+                self.interface_down = flags & libc::IFF_UP == 0;
+                Ok(())
+            }
+        }
+    }
+
+    /// The fault that ended this capture, if one did.
+    pub fn fault(&self) -> Option<&Error> {
+        self.fault.as_ref()
+    }
+
+    /// Turns a socket error condition into libpcap's error. An interface that went down is
+    /// not one (libpcap keeps waiting for it to come back); one that was deleted is, for good.
+    fn socket_fault(&mut self, revents: i16) -> Result<()> {
         if revents & libc::POLLNVAL != 0 {
             return Err(Error::new("Invalid polling request on packet socket"));
         }
         if revents & libc::POLLHUP != 0 {
             return Err(Error::new("Hangup on packet socket"));
         }
+        let gone = |live: &Live| {
+            live.device
+                .as_deref()
+                .is_some_and(|d| iface::flags(live.socket.fd(), d).is_none())
+        };
         match self.socket.take_error() {
             0 => Ok(()),
-            libc::ENETDOWN => {
-                // Down or deleted: libpcap says which.
-                let gone = self
-                    .device
-                    .as_deref()
-                    .is_some_and(|d| iface::flags(self.socket.fd(), d).is_none());
-                Err(Error::new(if gone {
-                    "The interface disappeared"
-                } else {
-                    "The interface went down"
-                }))
+            libc::ENETDOWN if !gone(self) => {
+                self.interface_down = true;
+                Ok(())
+            }
+            libc::ENETDOWN | libc::ENODEV | libc::ENXIO => {
+                let err = Error::new("The interface disappeared");
+                self.fault = Some(err.clone());
+                Err(err)
             }
             errno => Err(Error::new(format!(
                 "Error condition on packet socket: {}",
@@ -465,17 +500,9 @@ impl Shaper {
             frame.start_at_network_header();
             let mut added = 0u32;
             if self.linktype == dlt::LINUX_SLL2 {
-                let mut protocol = link.protocol_be;
-                if let Some((tpid, tci)) = vlan {
-                    let mut tag = [0u8; 4];
-                    tag[..2].copy_from_slice(&tci.to_be_bytes());
-                    tag[2..].copy_from_slice(&link.protocol_be.to_be_bytes());
-                    if frame.prepend(&tag) {
-                        added += 4;
-                        protocol = tpid;
-                    }
-                }
-                if frame.prepend(&sll2_header(&link, protocol)) {
+                // libpcap 1.10.3 puts no VLAN tag back under SLL2 (measured): the header
+                // carries the inner protocol and the tag is lost.
+                if frame.prepend(&sll2_header(&link, link.protocol_be)) {
                     added += 20;
                 }
             } else {

@@ -78,35 +78,26 @@ impl Gen {
         };
         let mut stmts = index.stmts;
         let l = self.link;
-        let cond;
-        match proto {
+        let cond = match proto {
             Proto::Link => {
                 stmts.push(Insn::stmt(BPF_LDX | BPF_MEM, index.reg));
                 stmts.push(Insn::stmt(BPF_LD | sz | BPF_IND, 0));
-                cond = index.cond;
+                index.cond
             }
             Proto::Ip
             | Proto::Ip6
             | Proto::Arp
             | Proto::Rarp
             | Proto::Atalk
-            | Proto::Aarp
             | Proto::Decnet
             | Proto::Lat
             | Proto::Sca
             | Proto::Moprc
-            | Proto::Mopdl
-            | Proto::Iso
-            | Proto::Esis
-            | Proto::Isis
-            | Proto::Clnp
-            | Proto::Stp
-            | Proto::Ipx
-            | Proto::Netbeui => {
+            | Proto::Mopdl => {
                 stmts.push(Insn::stmt(BPF_LDX | BPF_MEM, index.reg));
                 stmts.push(Insn::stmt(BPF_LD | sz | BPF_IND, l.off_linkpl + l.off_nl));
                 let p = self.proto_abbrev(proto)?;
-                cond = self.and_cond(index.cond, Some(p));
+                self.and_cond(index.cond, Some(p))
             }
             Proto::Tcp
             | Proto::Udp
@@ -127,7 +118,7 @@ impl Gen {
                 let nofrag = self.ipv4_not_fragment();
                 let pn = self.g.and(p, nofrag);
                 let c = self.g.and(ip, pn);
-                cond = self.and_cond(index.cond, Some(c));
+                self.and_cond(index.cond, Some(c))
             }
             Proto::Icmp6 => {
                 stmts.push(Insn::stmt(BPF_LDX | BPF_MEM, index.reg));
@@ -138,15 +129,11 @@ impl Gen {
                 let ip6 = self.proto_abbrev(Proto::Ip6)?;
                 let p = self.ip6_nexthdr(58);
                 let c = self.g.and(ip6, p);
-                cond = self.and_cond(index.cond, Some(c));
+                self.and_cond(index.cond, Some(c))
             }
-            _ => {
-                return Err(format!(
-                    "'{}' is not a valid protocol type",
-                    crate::filter::gen::proto_name(proto)
-                ))
-            }
-        }
+            Proto::Radio => return Err("radio information not present in capture".to_string()),
+            _ => return Err("unsupported index operation".to_string()),
+        };
         self.free_reg(index.reg);
         let reg = self.alloc_reg()?;
         stmts.push(Insn::stmt(BPF_ST, reg));

@@ -102,15 +102,15 @@ impl Gen {
             Proto::Arp => self.hostop(addr, mask, q.dir, ethertype::ARP, 14, 24),
             Proto::Rarp => self.hostop(addr, mask, q.dir, ethertype::REVARP, 14, 24),
             Proto::Link => Err(format!("link-layer modifier applied to {what}")),
-            Proto::Atalk if !is_net => Err("AppleTalk host filtering not implemented".into()),
-            Proto::Aarp if !is_net => Err("AARP host filtering not implemented".into()),
-            Proto::Lat if !is_net => Err("LAT host filtering not implemented".into()),
-            Proto::Sca if !is_net => Err("SCA host filtering not implemented".into()),
-            Proto::Moprc if !is_net => Err("MOPRC host filtering not implemented".into()),
-            Proto::Mopdl if !is_net => Err("MOPDL host filtering not implemented".into()),
-            Proto::Iso if !is_net => Err("ISO host filtering not implemented".into()),
-            Proto::Ipx if !is_net => Err("IPX host filtering not implemented".into()),
-            Proto::Atalk => Err(format!("AppleTalk modifier applied to {what}")),
+            Proto::Ip6 => Err("'ip6' modifier applied to ip host".into()),
+            Proto::Atalk => Err("AppleTalk host filtering not implemented".into()),
+            Proto::Aarp => Err("AARP host filtering not implemented".into()),
+            Proto::Lat => Err("LAT host filtering not implemented".into()),
+            Proto::Sca => Err("SCA host filtering not implemented".into()),
+            Proto::Moprc => Err("MOPRC host filtering not implemented".into()),
+            Proto::Mopdl => Err("MOPDL host filtering not implemented".into()),
+            Proto::Iso => Err("ISO host filtering not implemented".into()),
+            Proto::Ipx => Err("IPX host filtering not implemented".into()),
             p => Err(format!("'{}' modifier applied to {what}", proto_name(p))),
         }
     }
@@ -424,13 +424,19 @@ impl Gen {
             AddrKind::Portrange => "port ranges",
             _ => "addresses other than 802.11 MAC addresses",
         };
-        if !matches!(id, Id::Eid(_)) {
+        let link_name = matches!(id, Id::Name(_)) && q.proto == Proto::Link;
+        if !matches!(id, Id::Eid(_)) && !link_name {
             self.check_wlan_dir(q, what)?;
         }
         match id {
             Id::Num(v) => self.num_id(q, v),
             Id::Hid(text) => {
                 let (v, bits) = parse_hid(&text)?;
+                if q.proto == Proto::Link
+                    && matches!(q.addr, AddrKind::Default | AddrKind::Host | AddrKind::Net)
+                {
+                    return Err("illegal link layer address".into());
+                }
                 match q.addr {
                     AddrKind::Default | AddrKind::Host | AddrKind::Net => {
                         let mask = mask_of(bits);
@@ -476,10 +482,7 @@ impl Gen {
                 let mac = netdb::parse_mac(&text)
                     .ok_or_else(|| format!("bogus ethernet address {text}"))?;
                 match (q.addr, q.proto) {
-                    (AddrKind::Default | AddrKind::Host, Proto::Default | Proto::Link) => {
-                        if !self.link.has_ether_addrs() {
-                            return Err("ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel".into());
-                        }
+                    (AddrKind::Default | AddrKind::Host, Proto::Link) => {
                         self.ether_host(mac, q.dir)
                     }
                     _ => Err("ethernet address used in non-ether expression".into()),
@@ -579,6 +582,22 @@ impl Gen {
             Proto::Link => self.linktype(v),
             Proto::Iso => self.iso_proto(v),
             Proto::Isis => self.isis_proto(v),
+            Proto::Arp | Proto::Rarp | Proto::Sca | Proto::Lat | Proto::Mopdl | Proto::Moprc => {
+                Err(format!(
+                    "{} does not encapsulate another protocol",
+                    match p {
+                        Proto::Arp => "arp",
+                        Proto::Rarp => "rarp",
+                        Proto::Sca => "SCA",
+                        Proto::Lat => "LAT",
+                        Proto::Mopdl => "MOPDL",
+                        _ => "MOPRC",
+                    }
+                ))
+            }
+            Proto::Atalk => Err("AppleTalk encapsulation is not specifiable".into()),
+            Proto::Decnet => Err("DECNET encapsulation is not specifiable".into()),
+            Proto::Clnp => Err("'clnp proto' is not supported".into()),
             p => Err(format!("'{} proto' is bogus", proto_name(p))),
         }
     }
@@ -599,17 +618,7 @@ impl Gen {
             Proto::Link => netdb::eproto(name)
                 .or_else(|| netdb::llc(name))
                 .ok_or_else(|| format!("unknown ether proto '{name}'")),
-            Proto::Iso
-            | Proto::Esis
-            | Proto::Isis
-            | Proto::Clnp
-            | Proto::IsisL1
-            | Proto::IsisL2
-            | Proto::IsisIih
-            | Proto::IsisLsp
-            | Proto::IsisSnp
-            | Proto::IsisCsnp
-            | Proto::IsisPsnp => match name {
+            Proto::Iso => match name {
                 "clnp" => Ok(0x81),
                 "esis" => Ok(0x82),
                 "isis" => Ok(0x83),
@@ -638,9 +647,19 @@ impl Gen {
                         "decnet name support not included, '{name}' cannot be translated\n"
                     ));
                 }
-                let addrs = netdb::host_addrs(name);
+                let mut addrs = netdb::host_addrs(name);
                 if addrs.is_empty() {
                     return Err(format!("unknown host '{name}'"));
+                }
+                match q.proto {
+                    Proto::Ip => addrs.retain(|a| a.is_ipv4()),
+                    Proto::Ip6 => addrs.retain(|a| a.is_ipv6()),
+                    _ => {}
+                }
+                if addrs.is_empty() {
+                    return Err(format!(
+                        "unknown host '{name}' for specified address family"
+                    ));
                 }
                 let mut f: Option<Frag> = None;
                 for a in addrs {

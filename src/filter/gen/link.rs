@@ -65,6 +65,12 @@ pub enum Kind {
     Ipnet,
     /// LocalTalk: no IP at all.
     Ltalk,
+    /// Sun raw ATM: LLC-encapsulated traffic (the low nibble of byte 0 is 2) with the LLC
+    /// header at 4.
+    Sunatm,
+    /// ATM LANE after `lane`: an Ethernet frame after a 2-byte header, LE control frames
+    /// (0xff00) excluded.
+    Lane,
     /// A link type libpcap knows but generates no protocol tests for.
     NotImplemented,
 }
@@ -169,6 +175,7 @@ impl LinkState {
             },
             226 => s(Kind::Ipnet, 1, 24),
             114 => s(Kind::Ltalk, 0, 0),
+            123 => s(Kind::Sunatm, 10, 12),
             d if known_dlt(d) => s(Kind::NotImplemented, 0, 0),
             _ => return None,
         })
@@ -274,6 +281,20 @@ impl Gen {
                 _ => self.g.constant(false),
             },
             Kind::Ltalk => self.g.constant(false),
+            Kind::Sunatm => {
+                let llc = self.g.eq(
+                    vec![ld(BPF_B, 0), Insn::stmt(BPF_ALU | BPF_AND | BPF_K, 0xf)],
+                    2,
+                );
+                let t = self.llc_linktype(proto);
+                self.g.and(llc, t)
+            }
+            Kind::Lane => {
+                let ctl = self.g.eq(vec![ld(BPF_H, 4)], 0xff00);
+                let not_ctl = self.g.not(ctl);
+                let t = self.ether_linktype(l.off_linktype, proto);
+                self.g.and(not_ctl, t)
+            }
             Kind::Null { host_order } => {
                 let af = match proto {
                     ethertype::IP => 2u32,

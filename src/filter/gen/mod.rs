@@ -12,6 +12,7 @@
 pub mod arith;
 pub mod inet;
 pub mod link;
+pub mod other;
 
 use self::arith::Value;
 use self::link::{ethertype, LinkState};
@@ -138,7 +139,7 @@ impl Gen {
         } else {
             PrimKind::Other
         };
-        match p {
+        match p.clone() {
             Prim::Id { q, id } => self.id(q, id),
             Prim::Proto(p) => self.proto_abbrev(p),
             Prim::Relation { .. } => unreachable!("relations arrive through Sink::relation"),
@@ -182,6 +183,19 @@ impl Gen {
             }
             Prim::Ifindex(i) => Ok(self.ancillary(8, i)),
             Prim::Pppoes(id) => self.pppoes(id),
+            Prim::PfIfname(_)
+            | Prim::PfRuleset(_)
+            | Prim::PfRulenum(_)
+            | Prim::PfSubrulenum(_)
+            | Prim::PfReason(_)
+            | Prim::PfAction(_) => self.pflog(&p),
+            Prim::Mtp2(t) => self.mtp2(t),
+            Prim::Mtp3Field { field, cond } => self.mtp3(field, &cond),
+            Prim::AtmField { field, cond } => self.atm_field(field, &cond),
+            Prim::Atm(kw) => self.atm_kw(kw),
+            Prim::WlanType { ty, subtype } => self.wlan_type(&ty, subtype.as_ref()),
+            Prim::WlanSubtype(s) => self.wlan_subtype(&s),
+            Prim::WlanDir(d) => self.wlan_dir(&d),
             other => Err(format!("{other:?} is not supported by this compiler yet")),
         }
     }
@@ -308,10 +322,25 @@ impl Gen {
                 let d = self.ether_addr_test(dst, mac);
                 Ok(self.g.or(s, d))
             }
-            _ => Err(format!(
-                "'{}' is only supported on 802.11 with 802.11 headers",
-                dir_name(dir)
-            )),
+            _ => {
+                let headers = if matches!(self.link.kind, link::Kind::Ether | link::Kind::Lane) {
+                    " with 802.11 headers"
+                } else {
+                    ""
+                };
+                match dir {
+                    Dir::Ra | Dir::Ta => Err(format!(
+                        "'{}' is only supported on 802.11{headers}",
+                        dir_name(dir)
+                    )),
+                    _ => {
+                        let n = &dir_name(dir)[4..];
+                        Err(format!(
+                            "'addr{n}' and 'address{n}' are only supported on 802.11{headers}"
+                        ))
+                    }
+                }
+            }
         }
     }
 
@@ -345,9 +374,7 @@ impl Gen {
         let off = self.link.off_linktype;
         let mut f = None;
         for t in [ethertype::VLAN, ethertype::QINQ, ethertype::QINQ_OLD] {
-            let b = self
-                .g
-                .eq(vec![Insn::stmt(BPF_LD | BPF_H | BPF_ABS, off)], t);
+            let b = self.linktype(t)?;
             f = Some(match f {
                 None => b,
                 Some(a) => self.g.or(a, b),

@@ -1,0 +1,490 @@
+//! Families tied to one link type: pflog fields, SS7 MTP2/MTP3 fields, Sun raw ATM fields
+//! and cell types, 802.11 frame type/subtype/direction, and 802.2 LLC frame kinds.
+//! Each checks the link type first, with libpcap's message when it does not fit.
+
+use super::{link, Gen};
+use crate::bpf::insn::*;
+use crate::bpf::Insn;
+use crate::filter::ast::*;
+use crate::filter::cfg::Frag;
+
+fn ld(size: u16, off: u32) -> Insn {
+    Insn::stmt(BPF_LD | size | BPF_ABS, off)
+}
+
+fn and_k(k: u32) -> Insn {
+    Insn::stmt(BPF_ALU | BPF_AND | BPF_K, k)
+}
+
+const PF_REASONS: &[&str] = &[
+    "match",
+    "bad-offset",
+    "fragment",
+    "short",
+    "normalize",
+    "memory",
+    "bad-timestamp",
+    "congestion",
+    "ip-option",
+    "proto-cksum",
+    "state-mismatch",
+    "state-insert",
+    "state-limit",
+    "src-limit",
+    "synproxy",
+];
+
+const PF_ACTIONS: &[(&str, u32)] = &[
+    ("pass", 0),
+    ("accept", 0),
+    ("block", 1),
+    ("drop", 1),
+    ("scrub", 2),
+    ("noscrub", 3),
+    ("nat", 4),
+    ("nonat", 5),
+    ("binat", 6),
+    ("nobinat", 7),
+    ("rdr", 8),
+    ("nordr", 9),
+];
+
+/// 802.11 frame types and subtypes (type bits included in the subtype codes).
+const WLAN_TYPES: &[(&str, u32)] = &[
+    ("mgt", 0x00),
+    ("management", 0x00),
+    ("ctl", 0x04),
+    ("control", 0x04),
+    ("data", 0x08),
+];
+const WLAN_MGT: &[(&str, u32)] = &[
+    ("assoc-req", 0x00),
+    ("assocreq", 0x00),
+    ("assoc-resp", 0x10),
+    ("assocresp", 0x10),
+    ("reassoc-req", 0x20),
+    ("reassocreq", 0x20),
+    ("reassoc-resp", 0x30),
+    ("reassocresp", 0x30),
+    ("probe-req", 0x40),
+    ("probereq", 0x40),
+    ("probe-resp", 0x50),
+    ("proberesp", 0x50),
+    ("beacon", 0x80),
+    ("atim", 0x90),
+    ("disassoc", 0xa0),
+    ("disassociation", 0xa0),
+    ("auth", 0xb0),
+    ("authentication", 0xb0),
+    ("deauth", 0xc0),
+    ("deauthentication", 0xc0),
+];
+const WLAN_CTL: &[(&str, u32)] = &[
+    ("ps-poll", 0xa4),
+    ("rts", 0xb4),
+    ("cts", 0xc4),
+    ("ack", 0xd4),
+    ("cf-end", 0xe4),
+    ("cf-end-ack", 0xf4),
+];
+const WLAN_DATA: &[(&str, u32)] = &[
+    ("data", 0x08),
+    ("data-cf-ack", 0x18),
+    ("data-cf-poll", 0x28),
+    ("data-cf-ack-poll", 0x38),
+    ("null", 0x48),
+    ("cf-ack", 0x58),
+    ("cf-poll", 0x68),
+    ("cf-ack-poll", 0x78),
+    ("qos-data", 0x88),
+    ("qos-data-cf-ack", 0x98),
+    ("qos-data-cf-poll", 0xa8),
+    ("qos-data-cf-ack-poll", 0xb8),
+    ("qos", 0xc8),
+    ("qos-cf-poll", 0xe8),
+    ("qos-cf-ack-poll", 0xf8),
+];
+const WLAN_DIRS: &[(&str, u32)] = &[("nods", 0), ("tods", 1), ("fromds", 2), ("dstods", 3)];
+
+fn lookup(table: &[(&str, u32)], name: &str) -> Option<u32> {
+    table.iter().find(|(n, _)| *n == name).map(|&(_, v)| v)
+}
+
+impl Gen {
+    fn is_pflog(&self) -> bool {
+        self.dlt == 117
+    }
+
+    /// Compares `bytes` with the packet at `off`, the way libpcap lays it out: words from
+    /// the end, then a half-word, then a byte.
+    fn bytes_equal(&mut self, off: u32, bytes: &[u8]) -> Frag {
+        let mut k = bytes.len();
+        let mut f: Option<Frag> = None;
+        while k > 0 {
+            let (size, n) = if k >= 4 {
+                (BPF_W, 4)
+            } else if k >= 2 {
+                (BPF_H, 2)
+            } else {
+                (BPF_B, 1)
+            };
+            k -= n;
+            let v = bytes[k..k + n].iter().fold(0u32, |a, &b| a << 8 | b as u32);
+            let t = self.g.eq(vec![ld(size, off + k as u32)], v);
+            f = Some(match f {
+                None => t,
+                Some(a) => self.g.and(a, t),
+            });
+        }
+        f.unwrap_or_else(|| self.g.constant(true))
+    }
+
+    pub fn pflog(&mut self, p: &Prim) -> Result<Frag, String> {
+        let what = match p {
+            Prim::PfIfname(_) => "ifname",
+            Prim::PfRuleset(_) => "ruleset",
+            Prim::PfRulenum(_) => "rnr",
+            Prim::PfSubrulenum(_) => "srnr",
+            Prim::PfReason(_) => "reason",
+            _ => "action",
+        };
+        // Names are looked up before the link type is checked.
+        let reason = match p {
+            Prim::PfReason(NumOrName::Name(n)) => Some(
+                PF_REASONS
+                    .iter()
+                    .position(|r| r == n)
+                    .ok_or_else(|| format!("unknown PF reason \"{n}\""))? as u32,
+            ),
+            Prim::PfReason(NumOrName::Num(v)) => Some(*v),
+            _ => None,
+        };
+        let action = match p {
+            Prim::PfAction(n) => {
+                Some(lookup(PF_ACTIONS, n).ok_or_else(|| format!("unknown PF action \"{n}\""))?)
+            }
+            _ => None,
+        };
+        if !self.is_pflog() {
+            return Err(format!("{what} supported only on PF linktype"));
+        }
+        Ok(match p {
+            Prim::PfIfname(name) => {
+                if name.len() > 15 {
+                    return Err("ifname interface names can only be 15 characters".into());
+                }
+                self.bytes_equal(4, name.as_bytes())
+            }
+            Prim::PfRuleset(name) => {
+                if name.len() > 15 {
+                    return Err("ruleset names can only be 15 characters".into());
+                }
+                self.bytes_equal(20, name.as_bytes())
+            }
+            Prim::PfRulenum(v) => self.g.eq(vec![ld(BPF_W, 36)], *v),
+            Prim::PfSubrulenum(v) => self.g.eq(vec![ld(BPF_W, 40)], *v),
+            Prim::PfReason(_) => self.g.eq(vec![ld(BPF_B, 3)], reason.unwrap_or(0)),
+            _ => self.g.eq(vec![ld(BPF_B, 2)], action.unwrap_or(0)),
+        })
+    }
+
+    /// Where the MTP2 header starts, on the link types that carry one.
+    fn mtp_base(&self) -> Option<u32> {
+        match self.dlt {
+            140 => Some(0),
+            139 => Some(4),
+            _ => None,
+        }
+    }
+
+    pub fn mtp2(&mut self, t: MtpType) -> Result<Frag, String> {
+        let name = match t {
+            MtpType::Fisu => "fisu",
+            MtpType::Lssu => "lssu",
+            MtpType::Msu => "msu",
+            MtpType::Hfisu => "hfisu",
+            MtpType::Hlssu => "hlssu",
+            MtpType::Hmsu => "hmsu",
+        };
+        let Some(base) = self.mtp_base() else {
+            let what = if matches!(t, MtpType::Hfisu | MtpType::Hlssu | MtpType::Hmsu) {
+                "MTP2_HSL"
+            } else {
+                "MTP2"
+            };
+            return Err(format!("'{name}' supported only on {what}"));
+        };
+        let (s, mask, top): (Vec<Insn>, u32, u32) = match t {
+            MtpType::Fisu | MtpType::Lssu | MtpType::Msu => {
+                (vec![ld(BPF_B, base + 2), and_k(0x3f)], 0x3f, 2)
+            }
+            _ => (vec![ld(BPF_H, base + 4), and_k(0xff80)], 0xff80, 0x100),
+        };
+        let _ = mask;
+        let jgt = BPF_JMP | BPF_JGT | BPF_K;
+        Ok(match t {
+            MtpType::Fisu | MtpType::Hfisu => self.g.eq(s, 0),
+            MtpType::Msu | MtpType::Hmsu => self.g.test(s, jgt, top),
+            _ => {
+                let a = self.g.test(s.clone(), jgt, 0);
+                let b = self.g.test(s, jgt, top);
+                let b = self.g.not(b);
+                self.g.and(a, b)
+            }
+        })
+    }
+
+    pub fn mtp3(&mut self, field: Mtp3Field, cond: &[(RelOp, u32)]) -> Result<Frag, String> {
+        let (name, hsl) = match field {
+            Mtp3Field::Sio => ("sio", false),
+            Mtp3Field::Opc => ("opc", false),
+            Mtp3Field::Dpc => ("dpc", false),
+            Mtp3Field::Sls => ("sls", false),
+            Mtp3Field::Hsio => ("sio", true),
+            Mtp3Field::Hopc => ("opc", true),
+            Mtp3Field::Hdpc => ("dpc", true),
+            Mtp3Field::Hsls => ("sls", true),
+        };
+        let Some(base) = self.mtp_base() else {
+            return Err(format!("'{name}' supported only on SS7"));
+        };
+        let base = base + if hsl { 3 } else { 0 };
+        let mut f: Option<Frag> = None;
+        for &(op, v) in cond {
+            let (max, s, enc): (u32, Vec<Insn>, u32) = match name {
+                "sio" => (255, vec![ld(BPF_B, base + 3)], v),
+                "opc" => (
+                    16383,
+                    vec![ld(BPF_W, base + 4), and_k(0x00c0_ff0f)],
+                    ((v & 3) << 22) | (((v >> 2) & 0xff) << 8) | ((v >> 10) & 0xf),
+                ),
+                "dpc" => (
+                    16383,
+                    vec![ld(BPF_W, base + 4), and_k(0xff3f_0000)],
+                    ((v & 0xff) << 24) | (((v >> 8) & 0x3f) << 16),
+                ),
+                _ => (15, vec![ld(BPF_B, base + 7), and_k(0xf0)], v << 4),
+            };
+            if v > max {
+                return Err(format!("{name} value {v} too big; max value = {max}"));
+            }
+            let t = self.rel_k(s, op, enc);
+            f = Some(match f {
+                None => t,
+                Some(a) => self.g.or(a, t),
+            });
+        }
+        Ok(f.expect("a value"))
+    }
+
+    /// `A op k` after `s`, as libpcap 1.10.3 builds it for ATM and MTP3 fields: `!=` comes
+    /// out as `==` (its negation is lost).
+    fn rel_k(&mut self, s: Vec<Insn>, op: RelOp, k: u32) -> Frag {
+        let op = match op {
+            RelOp::Ne => RelOp::Eq,
+            o => o,
+        };
+        let (code, neg) = match op {
+            RelOp::Eq => (BPF_JEQ, false),
+            RelOp::Gt => (BPF_JGT, false),
+            RelOp::Ge => (BPF_JGE, false),
+            RelOp::Ne => (BPF_JEQ, true),
+            RelOp::Le => (BPF_JGT, true),
+            RelOp::Lt => (BPF_JGE, true),
+        };
+        let t = self.g.test(s, BPF_JMP | code | BPF_K, k);
+        if neg {
+            self.g.not(t)
+        } else {
+            t
+        }
+    }
+
+    pub fn atm_field(&mut self, field: AtmField, cond: &[(RelOp, u32)]) -> Result<Frag, String> {
+        let name = if field == AtmField::Vpi { "vpi" } else { "vci" };
+        if self.dlt != 123 {
+            return Err(format!("'{name}' supported only on raw ATM"));
+        }
+        let mut f: Option<Frag> = None;
+        for &(op, v) in cond {
+            let s = if field == AtmField::Vpi {
+                vec![ld(BPF_B, 1)]
+            } else {
+                vec![ld(BPF_H, 2)]
+            };
+            let t = self.rel_k(s, op, v);
+            f = Some(match f {
+                None => t,
+                Some(a) => self.g.or(a, t),
+            });
+        }
+        Ok(f.expect("a value"))
+    }
+
+    /// `vpi == 0 and vci == v`
+    fn atm_vc(&mut self, vci: u32) -> Frag {
+        let a = self.g.eq(vec![ld(BPF_B, 1)], 0);
+        let b = self.g.eq(vec![ld(BPF_H, 2)], vci);
+        self.g.and(a, b)
+    }
+
+    fn atm_msg_types(&mut self, types: &[u32]) -> Frag {
+        let mut f: Option<Frag> = None;
+        for &t in types {
+            let x = self.g.eq(vec![ld(BPF_B, 9)], t);
+            f = Some(match f {
+                None => x,
+                Some(a) => self.g.or(a, x),
+            });
+        }
+        f.expect("a type")
+    }
+
+    pub fn atm_kw(&mut self, kw: AtmKw) -> Result<Frag, String> {
+        let name = match kw {
+            AtmKw::Lane => "lane",
+            AtmKw::Metac => "metac",
+            AtmKw::Bcc => "bcc",
+            AtmKw::Oamf4ec => "oam4ec",
+            AtmKw::Oamf4sc => "oam4sc",
+            AtmKw::Sc => "sc",
+            AtmKw::Ilmic => "ilmic",
+            AtmKw::Oam => "oam",
+            AtmKw::Oamf4 => "oamf4",
+            AtmKw::Connectmsg => "connectmsg",
+            AtmKw::Metaconnect => "metaconnect",
+        };
+        if self.dlt != 123 {
+            return Err(format!("'{name}' supported only on raw ATM"));
+        }
+        Ok(match kw {
+            AtmKw::Lane => {
+                let t = self.g.eq(vec![ld(BPF_B, 0), and_k(0xf)], 1);
+                // What follows is an Ethernet frame after the 2-byte LANE header.
+                self.link = link::LinkState {
+                    kind: link::Kind::Lane,
+                    mac: link::Mac::Six { dst: 6, src: 12 },
+                    off_linktype: 18,
+                    off_linkpl: 20,
+                    off_nl: 0,
+                    vlan_ok: true,
+                    mpls_ok: true,
+                    mpls_depth: 0,
+                    pppoes: false,
+                };
+                t
+            }
+            AtmKw::Metac => self.atm_vc(1),
+            AtmKw::Bcc => self.atm_vc(2),
+            AtmKw::Oamf4sc => self.atm_vc(3),
+            AtmKw::Oamf4ec => self.atm_vc(4),
+            AtmKw::Sc => self.atm_vc(5),
+            AtmKw::Ilmic => self.atm_vc(16),
+            AtmKw::Oam | AtmKw::Oamf4 => {
+                let a = self.g.eq(vec![ld(BPF_B, 1)], 0);
+                let b = self.g.eq(vec![ld(BPF_H, 2)], 3);
+                let c = self.g.eq(vec![ld(BPF_H, 2)], 4);
+                let bc = self.g.or(b, c);
+                self.g.and(a, bc)
+            }
+            AtmKw::Connectmsg => {
+                let vc = self.atm_vc(5);
+                let m = self.atm_msg_types(&[0x5a, 0x4d, 0x0f, 0x07, 0x05, 0x02]);
+                self.g.and(vc, m)
+            }
+            AtmKw::Metaconnect => {
+                let vc = self.atm_vc(1);
+                let m = self.atm_msg_types(&[0x5a, 0x4d, 0x07, 0x05, 0x02]);
+                self.g.and(vc, m)
+            }
+        })
+    }
+
+    fn is_wlan(&self) -> bool {
+        matches!(self.dlt, 105 | 119 | 127 | 163 | 192)
+    }
+
+    /// Where the 802.11 header starts, for the link types where that is fixed.
+    fn wlan_base(&self) -> Result<u32, String> {
+        match self.dlt {
+            105 => Ok(0),
+            _ => Err("802.11 with a radio header is not supported by this compiler yet".into()),
+        }
+    }
+
+    pub fn wlan_type(
+        &mut self,
+        ty: &NumOrName,
+        subtype: Option<&NumOrName>,
+    ) -> Result<Frag, String> {
+        let t = match ty {
+            NumOrName::Name(n) => {
+                lookup(WLAN_TYPES, n).ok_or_else(|| format!("unknown 802.11 type name \"{n}\""))?
+            }
+            NumOrName::Num(v) => {
+                if v & !0x0c != 0 {
+                    return Err(format!("invalid 802.11 type value 0x{v:02x}"));
+                }
+                *v
+            }
+        };
+        let code = match subtype {
+            None => None,
+            Some(NumOrName::Name(n)) => {
+                let table = match t {
+                    0x00 => WLAN_MGT,
+                    0x04 => WLAN_CTL,
+                    0x08 => WLAN_DATA,
+                    _ => &[][..],
+                };
+                Some(
+                    lookup(table, n)
+                        .ok_or_else(|| format!("unknown 802.11 subtype name \"{n}\""))?,
+                )
+            }
+            Some(NumOrName::Num(v)) => {
+                if v & !0xf0 != 0 {
+                    return Err(format!("invalid 802.11 subtype value 0x{v:02x}"));
+                }
+                Some(t | v)
+            }
+        };
+        if !self.is_wlan() {
+            return Err("802.11 link-layer types supported only on 802.11".into());
+        }
+        let base = self.wlan_base()?;
+        Ok(match code {
+            None => self.g.eq(vec![ld(BPF_B, base), and_k(0x0c)], t),
+            Some(c) => self.g.eq(vec![ld(BPF_B, base), and_k(0xfc)], c),
+        })
+    }
+
+    pub fn wlan_subtype(&mut self, s: &NumOrName) -> Result<Frag, String> {
+        let NumOrName::Name(n) = s else {
+            return Err(crate::filter::lex::SYNTAX.to_string());
+        };
+        let code = lookup(WLAN_MGT, n)
+            .or_else(|| lookup(WLAN_CTL, n))
+            .or_else(|| lookup(WLAN_DATA, n))
+            .ok_or_else(|| "unknown 802.11 type name".to_string())?;
+        if !self.is_wlan() {
+            return Err("802.11 link-layer types supported only on 802.11".into());
+        }
+        let base = self.wlan_base()?;
+        Ok(self.g.eq(vec![ld(BPF_B, base), and_k(0xfc)], code))
+    }
+
+    pub fn wlan_dir(&mut self, d: &NumOrName) -> Result<Frag, String> {
+        let v = match d {
+            NumOrName::Num(v) => *v,
+            NumOrName::Name(n) => {
+                lookup(WLAN_DIRS, n).ok_or_else(|| "unknown 802.11 direction".to_string())?
+            }
+        };
+        if !self.is_wlan() {
+            return Err("frame direction supported only with 802.11 headers".into());
+        }
+        let base = self.wlan_base()?;
+        Ok(self.g.eq(vec![ld(BPF_B, base + 1), and_k(0x03)], v))
+    }
+}
