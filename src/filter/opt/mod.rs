@@ -4,11 +4,12 @@
 //!    relies on "edges go to higher indices"; a cyclic graph is returned unchanged).
 //! 2. [`forward`]: value numbering, constant propagation, redundant loads, branch folding
 //!    and jump threading.
-//! 3. [`dead`]: dead statements that cannot reject.
-//! 4. [`peep`]: folds the transport-header index arithmetic into the load.
-//! 5. [`merge`]: empty blocks, single-predecessor merging, identical blocks, renumbering.
+//! 3. [`group`]: the tests of an `or` chain grouped by the value they load.
+//! 4. [`dead`]: dead statements that cannot reject.
+//! 5. [`peep`]: folds the transport-header index arithmetic into the load.
+//! 6. [`merge`]: empty blocks, single-predecessor merging, identical blocks, renumbering.
 //!
-//! Steps 2–5 repeat while the program shrinks, at most [`MAX_ROUNDS`] times.
+//! Steps 2–6 repeat while the program shrinks, at most [`MAX_ROUNDS`] times.
 //!
 //! Guarantees: the result gives every packet (truncated ones included: a load that can
 //! reject is only dropped when a load on every path before it proved the same bytes
@@ -19,6 +20,7 @@
 
 pub mod dead;
 pub mod forward;
+pub mod group;
 pub mod merge;
 pub mod peep;
 pub mod vn;
@@ -71,7 +73,8 @@ pub fn optimize(g: &mut Graph, entry: usize) -> usize {
     let mut budget = Budget::new(WORK_PER_INSN.saturating_mul(size(g)) + 10_000);
     for _ in 0..MAX_ROUNDS {
         let before = size(g);
-        let safe = forward::run(g, entry, &mut budget);
+        let mut safe = forward::run(g, entry, &mut budget);
+        group::run(g, entry, &mut safe);
         dead::run(g, &safe);
         peep::run(g);
         entry = merge::run(g, entry);
