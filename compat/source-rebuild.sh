@@ -218,6 +218,10 @@ if [ "${built[tcpdump.system]:-1}" = 0 ] && [ "${built[tcpdump.oxpcap]:-1}" = 0 
     echo "tcpdump make check, $flavour libpcap: $(grep -E 'tests (failed|passed)' \
       "$logs/check-tcpdump-$flavour.log" | tr -s ' ' | tr '\n' ',' | sed 's/,$//') ($took)"
   done
+  grep -A3 '^with ./tcpdump, version' "$logs/check-tcpdump-oxpcap.log" > "$logs/check-tcpdump-version"
+  grep -q 'libpcap version.*oxpcap' "$logs/check-tcpdump-version"
+  report $? "tcpdump make check ran the binary on oxpcap: $(grep -m1 '^libpcap' \
+    "$logs/check-tcpdump-version")" "$logs/check-tcpdump-version"
   diff "$logs/check-tcpdump-system.results" "$logs/check-tcpdump-oxpcap.results" \
     > "$logs/check-tcpdump.diff"
   same=$?

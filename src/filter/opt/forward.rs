@@ -93,7 +93,7 @@ pub fn run(g: &mut Graph, entry: usize, budget: &mut Budget) -> Vec<Vec<bool>> {
         let (code, jt, jf) = (blk.code, blk.jt, blk.jf);
         match decided {
             Some(d) => {
-                let to = thread(g, &live, &mut t, &st, if d { jt } else { jf }, budget);
+                let to = thread(g, &live, &mut t, &mut st, if d { jt } else { jf }, budget);
                 g.blocks[b].jt = to;
                 g.blocks[b].jf = to;
                 arrive(&mut at, b, to, st, &mut t);
@@ -104,7 +104,14 @@ pub fn run(g: &mut Graph, entry: usize, budget: &mut Budget) -> Vec<Vec<bool>> {
                     if let Some(c) = operand {
                         es.learn(&t, op(code), c, outcome);
                     }
-                    let to = thread(g, &live, &mut t, &es, if outcome { jt } else { jf }, budget);
+                    let to = thread(
+                        g,
+                        &live,
+                        &mut t,
+                        &mut es,
+                        if outcome { jt } else { jf },
+                        budget,
+                    );
                     if outcome {
                         g.blocks[b].jt = to;
                     } else {
@@ -193,7 +200,7 @@ fn thread(
     g: &Graph,
     live: &[u32],
     t: &mut Table,
-    st: &State,
+    st: &mut State,
     mut to: Target,
     budget: &mut Budget,
 ) -> Target {
@@ -205,25 +212,38 @@ fn thread(
         if !budget.spend(blk.stmts.len() + 1) {
             break;
         }
-        let mut s = st.clone();
+        // Simulate the block on the registers only: its statements must all be safe, so
+        // what they would prove is known already.
+        let saved = st.regs;
         let mut written = 0u32;
+        let mut ok = true;
         for insn in &blk.stmts {
-            match s.step(t, insn) {
+            match st.step(t, insn) {
                 Some(step) if step.safe => {
-                    s.apply(t, &step);
+                    st.regs[step.reg] = step.vn;
                     written |= 1 << step.reg;
                 }
-                _ => return to,
+                _ => {
+                    ok = false;
+                    break;
+                }
             }
         }
-        let next = if blk.jt == blk.jf {
-            blk.jt
+        let decided = if !ok {
+            None
+        } else if blk.jt == blk.jf {
+            Some(blk.jt)
         } else {
-            match s.decide(t, blk.code, blk.k).1 {
-                Some(true) => blk.jt,
-                Some(false) => blk.jf,
-                None => break,
+            match st.decide(t, blk.code, blk.k).1 {
+                Some(true) => Some(blk.jt),
+                Some(false) => Some(blk.jf),
+                None => None,
             }
+        };
+        let after = st.regs;
+        st.regs = saved;
+        let Some(next) = decided else {
+            break;
         };
         let needed = match next {
             Target::Block(x) => live[x],
@@ -231,8 +251,8 @@ fn thread(
         };
         // Registers the skipped block changed must be dead where we land.
         let mut changed = 0u32;
-        for r in 0..s.regs.len() {
-            if written & (1 << r) != 0 && s.regs[r] != st.regs[r] {
+        for (r, (now, before)) in after.iter().zip(st.regs.iter()).enumerate() {
+            if written & (1 << r) != 0 && now != before {
                 changed |= 1 << r;
             }
         }

@@ -14,9 +14,9 @@
 //!
 //! Each step is one sweep with hashing: O(instructions).
 
-use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
-use crate::bpf::Insn;
+use super::{FastHasher, FastMap};
 use crate::filter::cfg::{Graph, Target};
 
 /// Runs every clean-up; returns the new entry.
@@ -124,7 +124,8 @@ fn absorb_single_successors(g: &mut Graph, entry: usize) {
 fn share_identical(g: &mut Graph, entry: usize) {
     let n = g.blocks.len();
     let mut repl: Vec<usize> = (0..n).collect();
-    let mut seen: HashMap<(Vec<Insn>, u16, u32, u64, u64), usize> = HashMap::new();
+    // Fingerprint -> blocks with it (compared in full before sharing).
+    let mut seen: FastMap<u64, Vec<usize>> = FastMap::default();
     for b in (entry..n).rev() {
         let r = |t: Target| match t {
             Target::Block(x) => Target::Block(repl[x]),
@@ -136,12 +137,22 @@ fn share_identical(g: &mut Graph, entry: usize) {
         let blk = &mut g.blocks[b];
         blk.jt = jt;
         blk.jf = jf;
-        let key = (blk.stmts.clone(), code, k, target_key(jt), target_key(jf));
-        match seen.get(&key) {
+        let mut h = FastHasher::default();
+        (&blk.stmts, code, k, target_key(jt), target_key(jf)).hash(&mut h);
+        let key = h.finish();
+        let same = |o: &usize| {
+            let ob = &g.blocks[*o];
+            let (oc, ok) = if ob.jt == ob.jf {
+                (0, 0)
+            } else {
+                (ob.code, ob.k)
+            };
+            ob.stmts == g.blocks[b].stmts && oc == code && ok == k && ob.jt == jt && ob.jf == jf
+        };
+        let bucket = seen.entry(key).or_default();
+        match bucket.iter().find(|o| same(o)) {
             Some(&other) if b != entry => repl[b] = other,
-            _ => {
-                seen.insert(key, b);
-            }
+            _ => bucket.push(b),
         }
     }
 }

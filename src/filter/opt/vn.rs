@@ -14,8 +14,6 @@
 //! sides claim. Its size is bounded ([`MAX_FACTS`], [`MAX_IND`], [`MAX_NE`]), so copying and
 //! meeting states costs O(1) whatever the filter's size.
 
-use std::collections::HashMap;
-
 use crate::bpf::insn::*;
 use crate::bpf::Insn;
 
@@ -51,7 +49,7 @@ pub enum Expr {
 #[derive(Default)]
 pub struct Table {
     exprs: Vec<Expr>,
-    index: HashMap<Expr, Vn>,
+    index: super::FastMap<Expr, Vn>,
     opaque: u32,
 }
 
@@ -72,8 +70,11 @@ impl Table {
 
     /// A value number equal to no other.
     pub fn fresh(&mut self) -> Vn {
+        // Unique by construction: no need to hash it.
         self.opaque += 1;
-        self.intern(Expr::Opaque(self.opaque))
+        let v = self.exprs.len() as Vn;
+        self.exprs.push(Expr::Opaque(self.opaque));
+        v
     }
 
     pub fn expr(&self, v: Vn) -> Expr {
