@@ -46,6 +46,7 @@ test: deps lint rust-test ctests compat
 
 bench: all
 	bash bench/savefile/run.sh
+	bash bench/compile/run.sh
 
 header:
 	OXPCAP_BLESS=1 $(CARGO) test --release --test header_drift

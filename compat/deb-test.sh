@@ -107,14 +107,16 @@ run_captures() { # label
   mkdir -p "$dir"
   for f in "${captures[@]}"; do
     base=${f%.*}
-    in_root tcpdump -nn -r "/tmp/corpus/$f" > "$dir/$base.plain" 2>&1
+    in_root timeout 60 tcpdump -nn -r "/tmp/corpus/$f" > "$dir/$base.plain" 2>&1
     echo "exit $?" >> "$dir/$base.plain"
-    in_root tcpdump -nn -e -v -r "/tmp/corpus/$f" 'ip or ip6 or arp' > "$dir/$base.filter" 2>&1
+    in_root timeout 60 tcpdump -nn -e -v -r "/tmp/corpus/$f" 'ip or ip6 or arp' \
+      > "$dir/$base.filter" 2>&1
     echo "exit $?" >> "$dir/$base.filter"
-    in_root tcpdump -r "/tmp/corpus/$f" -d 'tcp port 53 or udp' > "$dir/$base.code" 2>&1
+    in_root timeout 60 tcpdump -r "/tmp/corpus/$f" -d 'tcp port 53 or udp' > "$dir/$base.code" 2>&1
     echo "exit $?" >> "$dir/$base.code"
     rm -f "$root/tmp/written.pcap"
-    in_root tcpdump -r "/tmp/corpus/$f" -w /tmp/written.pcap 'udp or tcp' > "$dir/$base.write" 2>&1
+    in_root timeout 60 tcpdump -r "/tmp/corpus/$f" -w /tmp/written.pcap 'udp or tcp' \
+      > "$dir/$base.write" 2>&1
     echo "exit $?" >> "$dir/$base.write"
     { [ -f "$root/tmp/written.pcap" ] && md5sum < "$root/tmp/written.pcap"; } >> "$dir/$base.write"
   done
@@ -181,9 +183,19 @@ in_root tcpdump --version > "$out/version.debian" 2>&1
 version_names_oxpcap
 report $((!$?)) "Debian's libpcap0.8: tcpdump --version does not name oxpcap"
 run_captures baseline
-report 0 "Debian's libpcap0.8: tcpdump on ${#captures[@]} captures x 4 option sets (baseline)"
+# A sound baseline: every capture read to the end (exit 0) with packets printed.
+bad=$(for f in "$out"/baseline/*.plain; do
+  [ "$(tail -1 "$f")" = "exit 0" ] && [ "$(wc -l < "$f")" -gt 2 ] || echo "${f##*/}"; done)
+[ -z "$bad" ]
+report $? "Debian's libpcap0.8: tcpdump on ${#captures[@]} captures x 4 option sets (baseline)\
+${bad:+; failed on: $bad}"
 check_loopback debian
 report $? "Debian's libpcap0.8: tcpdump -i lo sees 4 ICMP echo packets" "$out/debian.loopback"
+
+dynamic_symbols() { nm -D "$@" 2>/dev/null | awk '{print $NF}' | sed 's/@.*//' | sort -u; }
+debian_exports=$(dynamic_symbols --defined-only "$root/usr/lib/$multiarch/libpcap.so.1.10.3")
+tcpdump_imports=$(dynamic_symbols --undefined-only "$root/usr/bin/tcpdump" |
+  comm -12 - <(echo "$debian_exports"))
 
 # ---- 2. ours in its place -------------------------------------------------------------------
 in_root dpkg -i "/tmp/debs/${runtime_deb##*/}" "/tmp/debs/${dev_deb##*/}" > "$out/dpkg-i.log" 2>&1
@@ -206,6 +218,11 @@ lib=$(sed -n 's/.*libpcap\.so\.0\.8 => \([^ ]*\).*/\1/p' "$out/ldd.ours")
 [ -n "$lib" ] && cmp -s "$root$(in_root readlink -f "$lib")" \
   <(dpkg-deb --fsys-tarfile "$runtime_deb" | tar -xOf - "./usr/lib/$multiarch/libpcap.so.1.10.3")
 report $? "ldd: tcpdump's libpcap.so.0.8 is our library ($lib)" "$out/ldd.ours"
+missing=$(comm -23 <(echo "$tcpdump_imports") <(dynamic_symbols --defined-only \
+  "$root/usr/lib/$multiarch/libpcap.so.1.10.3") | tr '\n' ' ')
+[ -z "$missing" ]
+report $? "our library exports all $(echo "$tcpdump_imports" | wc -l) libpcap functions tcpdump \
+imports${missing:+; missing: $missing}"
 run_captures ours
 compare_captures ours
 report $? "oxpcap: tcpdump on ${#captures[@]} captures x 4 option sets identical to Debian's" \

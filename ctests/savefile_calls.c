@@ -59,5 +59,10 @@ int main(void)
     SHOWP(pcap_dump_open_append(dead, NULL));
     SHOWP(pcap_dump_fopen(dead, stdout));
     pcap_close(dead);
+    dead = pcap_create("lo", eb); /* not activated: only pcap_dump_open refuses it */
+    SHOWP(pcap_dump_open(dead, "/nonexistent/x"));
+    SHOWP(pcap_dump_open(dead, NULL));
+    SHOWP(pcap_dump_open_append(dead, NULL));
+    pcap_close(dead);
     return 0;
 }

@@ -81,6 +81,13 @@ pub unsafe extern "C" fn pcap_dump_open(p: *mut PcapT, fname: *const c_char) -> 
         with_pcap(p, ptr::null_mut(), |h| {
             let name = cstr(fname);
             let core = h.core();
+            // Only pcap_dump_open checks this (measured: fopen and open_append do not).
+            if !core.activated {
+                return Err(Error::new(format!(
+                    "{}: not-yet-activated pcap_t passed to pcap_dump_open",
+                    name_of(name)
+                )));
+            }
             let linktype =
                 writer::linktype_field(core.linktype, core.linktype_ext, &name_of(name))?;
             let Some(name) = name else {

@@ -1,25 +1,120 @@
-//! The optimizer's pass interface: graph in, equivalent graph out.
+//! The optimizer: graph in, smaller equivalent graph out, as a pipeline of small passes.
 //!
-//! A pass must keep the verdict of every packet, including the packets on which a load
-//! outside the captured bytes rejects. No pass exists yet; `optimize = 1` compiles to the
-//! same code as `optimize = 0` until the optimizer lands (see issue 4).
+//! 1. [`merge::renumber`] puts the reachable blocks in a topological order (every pass
+//!    relies on "edges go to higher indices"; a cyclic graph is returned unchanged).
+//! 2. [`forward`]: value numbering, constant propagation, redundant loads, branch folding
+//!    and jump threading.
+//! 3. [`group`]: the tests of an `or` chain grouped by the value they load.
+//! 4. [`dead`]: dead statements that cannot reject.
+//! 5. [`peep`]: folds the transport-header index arithmetic into the load.
+//! 6. [`merge`]: empty blocks, single-predecessor merging, identical blocks, renumbering.
+//!
+//! Steps 2–6 repeat while the program shrinks, at most [`MAX_ROUNDS`] times.
+//!
+//! Guarantees: the result gives every packet (truncated ones included: a load that can
+//! reject is only dropped when a load on every path before it proved the same bytes
+//! present) the same verdict as the input; it terminates, because rounds are bounded and
+//! every pass is one sweep whose extra work (threading hops) is charged to a [`Budget`]
+//! proportional to the input's size; and it takes time and memory linear in the size of
+//! the graph (states have a bounded size, see [`vn`]).
 
-use super::cfg::Graph;
+pub mod dead;
+pub mod forward;
+pub mod group;
+pub mod merge;
+pub mod peep;
+pub mod vn;
 
-/// One optimisation pass over the graph whose entry is `entry`; returns the new entry.
-pub trait Pass {
-    fn run(&self, g: &mut Graph, entry: usize) -> usize;
+use super::cfg::{Graph, Target};
+
+/// Rounds of forward + dead + peep + merge.
+pub const MAX_ROUNDS: usize = 6;
+/// Work units allowed per instruction of the input, over all rounds.
+pub const WORK_PER_INSN: usize = 200;
+
+/// A work allowance; once spent, passes stop transforming (what they did so far is kept,
+/// and is correct on its own).
+pub struct Budget {
+    left: usize,
 }
 
-/// The passes `optimize = 1` runs, in order.
-pub fn passes() -> Vec<Box<dyn Pass>> {
-    Vec::new()
+impl Budget {
+    pub fn new(units: usize) -> Budget {
+        Budget { left: units }
+    }
+
+    /// Takes `units`; false (and nothing taken) when not enough are left.
+    pub fn spend(&mut self, units: usize) -> bool {
+        if units > self.left {
+            self.left = 0;
+            return false;
+        }
+        self.left -= units;
+        true
+    }
 }
 
-/// Runs every pass.
-pub fn optimize(g: &mut Graph, mut entry: usize) -> usize {
-    for p in passes() {
-        entry = p.run(g, entry);
+/// A fast non-cryptographic hasher for the optimizer's tables (keys are compiler-made,
+/// not attacker-chosen in a way that matters: the worst case is slower hashing).
+#[derive(Default, Clone, Copy)]
+pub struct FastHasher(u64);
+
+impl std::hash::Hasher for FastHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(i as u64);
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.write_u64(i as u64);
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(i as u64);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// `HashMap` with [`FastHasher`].
+pub type FastMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<FastHasher>>;
+
+fn size(g: &Graph) -> usize {
+    g.blocks.iter().map(|b| b.stmts.len() + 1).sum()
+}
+
+/// Optimizes the graph whose entry is `entry`; returns the new entry.
+pub fn optimize(g: &mut Graph, entry: usize) -> usize {
+    for b in &mut g.blocks {
+        for t in [&mut b.jt, &mut b.jf] {
+            if *t == Target::Open {
+                *t = Target::Reject;
+            }
+        }
+    }
+    let Some(mut entry) = merge::renumber(g, entry) else {
+        return entry;
+    };
+    let mut budget = Budget::new(WORK_PER_INSN.saturating_mul(size(g)) + 10_000);
+    for _ in 0..MAX_ROUNDS {
+        let before = size(g);
+        let mut safe = forward::run(g, entry, &mut budget);
+        group::run(g, entry, &mut safe);
+        dead::run(g, &safe);
+        peep::run(g);
+        entry = merge::run(g, entry);
+        if size(g) >= before {
+            break;
+        }
     }
     entry
 }
