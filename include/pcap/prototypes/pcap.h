@@ -17,7 +17,7 @@ PCAP_API void pcap_close(pcap_t *p);
 
 PCAP_API int pcap_compile(pcap_t *p, struct bpf_program *fp, const char *text, int optimize, unsigned int netmask);
 
-PCAP_API int pcap_compile_nopcap(int snaplen, int linktype, struct bpf_program *fp, const char *text, int optimize, unsigned int netmask);
+PCAP_API PCAP_DEPRECATED("use pcap_open_dead(), pcap_compile() and pcap_close()") int pcap_compile_nopcap(int snaplen, int linktype, struct bpf_program *fp, const char *text, int optimize, unsigned int netmask);
 
 PCAP_API pcap_t *pcap_create(const char *source, char *errbuf);
 
