@@ -169,6 +169,7 @@ static LOOKUPDEV_NAME: std::sync::Mutex<[u8; 17]> = std::sync::Mutex::new([0; 17
 /// # Safety
 /// `errbuf` is NULL or PCAP_ERRBUF_SIZE writable bytes.
 #[no_mangle]
+#[deprecated(note = "use 'pcap_findalldevs' and use the first device")]
 pub unsafe extern "C" fn pcap_lookupdev(errbuf: *mut c_char) -> *mut c_char {
     // SAFETY: forwarded from the caller.
     unsafe {
