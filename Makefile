@@ -46,10 +46,14 @@ test: deps lint rust-test ctests compat
 
 bench: all
 	bash bench/savefile/run.sh
+	bash bench/fanout/run.sh
 	bash bench/compile/run.sh
 
 header:
 	OXPCAP_BLESS=1 $(CARGO) test --release --test header_drift
+
+bench:
+	$(CARGO) run --release --manifest-path bench/bpf_filter/Cargo.toml
 
 # Install: the library under libpcap's file names (libpcap.so.1 is our SONAME; libpcap.so.0.8
 # is Debian's, so installed Debian programs load us once the loader finds this directory

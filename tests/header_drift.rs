@@ -133,9 +133,23 @@ const PCAP_H: &[&str] = &[
     "pcap_tstamp_type_val_to_name",
 ];
 
-/// Deprecated functions, declared by hand (with their deprecation attribute) whether or not
-/// we export them yet; a generated prototype for one of them is a compatible redeclaration.
-const DEPRECATED: &[&str] = &["pcap_compile_nopcap", "pcap_lookupdev", "pcap_nametoaddr"];
+/// Functions libpcap marks deprecated, with its messages. Their Rust functions carry
+/// `#[deprecated(note = <the message>)]`, which cbindgen turns into `PCAP_DEPRECATED(...)`, so
+/// programs get libpcap's warnings from our headers too.
+const DEPRECATED: &[(&str, &str)] = &[
+    (
+        "pcap_compile_nopcap",
+        "use pcap_open_dead(), pcap_compile() and pcap_close()",
+    ),
+    (
+        "pcap_lookupdev",
+        "use 'pcap_findalldevs' and use the first device",
+    ),
+    (
+        "pcap_nametoaddr",
+        "this is not reentrant; use 'pcap_nametoaddrinfo' instead",
+    ),
+];
 
 /// One public header's share of the prototypes.
 struct Group {
@@ -261,7 +275,7 @@ fn generate(group: &Group, all: &BTreeSet<String>) -> String {
 /// The declarations in a C header of ours, as (function name, the lines declaring it), and
 /// every other line as (None, line). A declaration is a run of lines from one starting with
 /// `PCAP_API` or `PCAP_DEPRECATED` to one ending in ';'; its name is the identifier before
-/// its first '(' (after any deprecation message, which may hold parentheses of its own).
+/// its first '(' once any deprecation attribute (whose message may hold parentheses) is gone.
 fn declarations(text: &str) -> Vec<(Option<String>, String)> {
     let mut out = Vec::new();
     let mut decl = String::new();
@@ -274,10 +288,15 @@ fn declarations(text: &str) -> Vec<(Option<String>, String)> {
         decl.push_str(line);
         decl.push('\n');
         if t.ends_with(';') {
-            let flat = decl.trim_start();
-            let body = match flat.strip_prefix("PCAP_DEPRECATED") {
-                Some(rest) => rest.split_once("\")").map_or(rest, |(_, after)| after),
-                None => flat,
+            // Drop a deprecation attribute, wherever it is: its message may hold parentheses.
+            let body = match decl.split_once("PCAP_DEPRECATED(") {
+                Some((before, rest)) => {
+                    format!(
+                        "{before} {}",
+                        rest.split_once("\")").map_or(rest, |(_, a)| a)
+                    )
+                }
+                None => decl.clone(),
             };
             let name = body.split('(').next().and_then(|head| {
                 head.split(|c: char| !(c.is_alphanumeric() || c == '_'))
@@ -299,14 +318,33 @@ fn declared_in(path: &Path) -> BTreeSet<String> {
         .collect()
 }
 
-/// Deletes from a pending file the declarations of functions that are now exported.
+/// Deletes from a pending file the declarations of functions that are now exported, and the
+/// section comments left with nothing under them.
 fn drop_exported_from_pending(path: &Path, exported: &BTreeSet<String>) {
     let text = std::fs::read_to_string(path).expect("read a pending file");
-    let kept: String = declarations(&text)
+    let items: Vec<String> = declarations(&text)
         .into_iter()
         .filter(|(name, _)| !name.as_ref().is_some_and(|n| exported.contains(n)))
         .map(|(_, lines)| lines)
         .collect();
+    let mut kept = String::new();
+    let mut i = 0;
+    while i < items.len() {
+        // A comment block after the file's own opening comment...
+        if i > 0 && items[i].trim_start().starts_with("/*") {
+            let end = (i..items.len())
+                .find(|&j| items[j].contains("*/"))
+                .unwrap_or(i);
+            let next = items.get(end + 1).map_or("", |l| l.trim());
+            // ...that heads nothing (a blank line or the end of the file follows) goes.
+            if next.is_empty() || next.starts_with("#endif") {
+                i = end + 1 + usize::from(next.is_empty() && end + 1 < items.len());
+                continue;
+            }
+        }
+        kept.push_str(&items[i]);
+        i += 1;
+    }
     if kept != text {
         std::fs::write(path, kept).expect("rewrite a pending file");
         eprintln!(
@@ -369,18 +407,30 @@ fn every_libpcap_function_is_declared_exactly_once() {
             continue;
         };
         let pending = declared_in(&prototypes_dir().join(pending_file));
-        let header = declared_in(&root().join("include").join(group.header));
+        let generated_text =
+            std::fs::read_to_string(prototypes_dir().join(group.generated)).unwrap_or_default();
         for name in group.declares {
             let generated = all.contains(*name);
             let is_pending = pending.contains(*name);
-            let by_hand = DEPRECATED.contains(name) && header.contains(*name);
+            if let Some((_, note)) = DEPRECATED.iter().find(|(n, _)| n == name) {
+                let attribute = format!("PCAP_DEPRECATED({note:?})");
+                let deprecated_here = declarations(&generated_text)
+                    .iter()
+                    .any(|(n, text)| n.as_deref() == Some(*name) && text.contains(&attribute));
+                if generated && !deprecated_here {
+                    problems.push(format!(
+                        "{name} is deprecated in libpcap: give its Rust function \
+                         #[deprecated(note = {note:?})] and run `make header`"
+                    ));
+                }
+            }
             if generated && is_pending {
                 problems.push(format!(
                     "{name} is exported now: delete it from include/pcap/prototypes/{pending_file} \
                      (`make header` does)"
                 ));
             }
-            if !generated && !is_pending && !by_hand {
+            if !generated && !is_pending {
                 problems.push(format!(
                     "{name} (libpcap declares it in <{}>) is declared by none of our headers",
                     group.header
@@ -471,7 +521,8 @@ fn prototypes_are_compatible_with_libpcaps() {
 }
 
 /// Every public header of ours compiles on its own (no prerequisite includes), as strict
-/// C99 and as C++11, with every warning an error. (libpcap's own bpf.h and namedb.h need
+/// C99 and as C++11, with every warning an error, including -Wredundant-decls (each function
+/// is declared exactly once) and -Wstrict-prototypes. (libpcap's own bpf.h and namedb.h need
 /// other headers first; ours do not, which is compatible in the direction that matters.)
 #[test]
 fn every_header_compiles_alone_in_c_and_cxx() {
@@ -495,8 +546,17 @@ fn every_header_compiles_alone_in_c_and_cxx() {
     let work = std::env::temp_dir().join(format!("oxpcap-header-alone-{}", std::process::id()));
     std::fs::create_dir_all(&work).unwrap();
     let compilers: [(&str, &str, &[&str]); 2] = [
-        ("cc", "c", &["-std=c99", "-D_DEFAULT_SOURCE"]),
-        ("c++", "cc", &["-std=c++11"]),
+        (
+            "cc",
+            "c",
+            &[
+                "-std=c99",
+                "-D_DEFAULT_SOURCE",
+                "-Wstrict-prototypes",
+                "-Wredundant-decls",
+            ],
+        ),
+        ("c++", "cc", &["-std=c++11", "-Wredundant-decls"]),
     ];
     let mut failures = Vec::new();
     for (compiler, ext, flags) in compilers {

@@ -26,10 +26,6 @@ struct pcap_etherent {
  * service is known for both TCP and UDP (or neither). */
 #define PROTO_UNDEF -1
 
-/* Kept for old programs; its result lives in static storage. */
-PCAP_DEPRECATED("this is not reentrant; use 'pcap_nametoaddrinfo' instead")
-PCAP_API bpf_u_int32 **pcap_nametoaddr(const char *name);
-
 #include <pcap/prototypes/namedb.h>
 #include <pcap/prototypes/pending-namedb.h>
 

@@ -198,15 +198,8 @@ struct pcap_samp {
 struct bpf_program;
 struct bpf_insn;
 
-/* Deprecated calls, kept for old programs. */
-PCAP_DEPRECATED("use 'pcap_findalldevs' and use the first device")
-PCAP_API char *pcap_lookupdev(char *errbuf);
-PCAP_DEPRECATED("use pcap_open_dead(), pcap_compile() and pcap_close()")
-PCAP_API int pcap_compile_nopcap(int snaplen, int linktype, struct bpf_program *program,
-                                 const char *expression, int optimize, bpf_u_int32 netmask);
-
-/* Every other function: those the library exports (generated from its Rust signatures), then
- * those it does not export yet. */
+/* The functions: those the library exports (generated from its Rust signatures), then those
+ * it does not export yet. */
 #include <pcap/prototypes/pcap.h>
 #include <pcap/prototypes/pending-pcap.h>
 

@@ -83,6 +83,7 @@ pub unsafe extern "C" fn pcap_compile(
 /// # Safety
 /// `fp` is a writable `struct bpf_program` (or NULL); `text` NULL or a C string.
 #[no_mangle]
+#[deprecated(note = "use pcap_open_dead(), pcap_compile() and pcap_close()")]
 pub unsafe extern "C" fn pcap_compile_nopcap(
     snaplen: c_int,
     linktype: c_int,

@@ -3,6 +3,11 @@
 #ifndef oxpcap_pending_namedb_h
 #define oxpcap_pending_namedb_h
 
+/* Deprecated by libpcap (the result lives in static storage); see pending-pcap.h about
+ * #[deprecated] on its Rust function. */
+PCAP_DEPRECATED("this is not reentrant; use 'pcap_nametoaddrinfo' instead")
+PCAP_API bpf_u_int32 **pcap_nametoaddr(const char *name);
+
 PCAP_API struct pcap_etherent *pcap_next_etherent(FILE *file);
 PCAP_API u_char *pcap_ether_hostton(const char *name);
 PCAP_API u_char *pcap_ether_aton(const char *text);
