@@ -77,8 +77,8 @@ when=$(date -u -r "$out" '+%Y-%m-%d %H:%M UTC')
   echo "The machine was shared with other builds and tests while this ran (see the load), so"
   echo "absolute figures are noisy; each benchmark alternates libpcap and oxpcap runs and reports"
   echo "medians, so the ratios are the meaningful part. **ratio** is how much better oxpcap does:"
-  echo "libpcap / oxpcap for times and costs, oxpcap / libpcap for throughputs (units ending in"
-  echo "\`/s\`); above 1 means oxpcap is faster. \`>T\` means libpcap was stopped at the limit T."
+  echo "libpcap / oxpcap for times and costs, oxpcap / libpcap for throughputs and shares (units"
+  echo "ending in \`/s\` or starting with \`%\`); above 1 means oxpcap does better. \`>T\` means libpcap was stopped at the limit T."
   echo
   for b in $(cut -f1 "$results" | uniq); do
     echo "## $b"
@@ -89,8 +89,9 @@ when=$(date -u -r "$out" '+%Y-%m-%d %H:%M UTC')
       lib = $3; ox = $4; unit = $5; r = "-"
       l = lib; sub(/^>/, "", l)
       if (l ~ /^[0-9.e+-]+$/ && ox ~ /^[0-9.e+-]+$/ && l + 0 > 0 && ox + 0 > 0) {
-        r = (unit ~ /\/s$/) ? ox / l : l / ox
-        r = sprintf("%s%.2f", (lib ~ /^>/ && unit !~ /\/s$/) ? ">" : "", r)
+        higher = unit ~ /\/s$/ || unit ~ /^% /
+        r = higher ? ox / l : l / ox
+        r = sprintf("%s%.2f", (lib ~ /^>/ && !higher) ? ">" : "", r)
       }
       printf "| %s | %s | %s | %s | %s |\n", $2, lib, ox, unit, r }' "$results"
     echo
@@ -135,8 +136,9 @@ EOF
 fi
 
 # Bar charts of libpcap vs oxpcap for every metric of one benchmark with one unit.
-bars() { # bench, metric prefix, svg, title
-  awk -F'\t' -v b="$1" -v p="$2" '$1 == b && index($2, p) == 1 && $3 ~ /^[0-9.]+$/ && $4 ~ /^[0-9.]+$/ {
+bars() { # bench, metric prefix, svg, title[, unit: only the metrics in that unit]
+  awk -F'\t' -v b="$1" -v p="$2" -v unit="${5:-}" '$1 == b && index($2, p) == 1 &&
+    (unit == "" || $5 == unit) && $3 ~ /^[0-9.]+$/ && $4 ~ /^[0-9.]+$/ {
     m = substr($2, length(p) + 1); gsub(/ /, "\\ ", m); gsub(/_/, "\\\\_", m)
     print m, $3, $4; u = $5 } END { if (u != "") print u > "/dev/stderr" }' \
     "$results" > "$out/plot-$1.dat" 2> "$out/plot-$1.unit"
@@ -160,8 +162,8 @@ EOF
   plots+=("$3|$4")
 }
 bars savefile savefile/ bench-savefile.svg "Savefile read throughput (higher is better)"
-bars live live/ bench-live.svg "Live capture: CPU per packet by mode (lower is better)"
-bars fanout fanout/ bench-fanout.svg "Fanout (lower is better for costs)"
+bars live live/ bench-live.svg "Live capture: CPU per packet by mode (lower is better)" ns/packet
+bars fanout fanout/ bench-fanout.svg "Fanout: library and kernel CPU per delivered packet (lower is better)" ns/packet
 bars bpf_filter bpf_filter/ bench-bpf-filter.svg "BPF program execution (lower is better)"
 
 {

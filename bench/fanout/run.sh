@@ -68,4 +68,12 @@ for cfg in "${configs[@]}"; do
   awk -v cfg="$1" -v m="$2" -v d="$3" -v c="$4" -v n="$count" -v w="$WORK_NS" 'BEGIN {
     per = d ? c / d : 0;
     printf "%-10s %8d %10d %8.1f%% %12.2f %14.0f\n", cfg, m, d, 100 * d / n, per, per * 1000 - w }'
+  # Machine-readable lines for scripts/bench-report.sh; the libpcap column is the one system
+  # consumer.
+  read -r share over < <(awk -v d="$3" -v c="$4" -v n="$count" -v w="$WORK_NS" \
+    'BEGIN {per = d ? c / d : 0; printf "%.1f %.0f\n", 100 * d / n, per * 1000 - w}')
+  if [ "$1" = system ]; then sys_share=$share sys_over=$over; else
+    printf 'RESULT fanout/%s member(s): delivered\t%s\t%s\t%% delivered\n' "$2" "$sys_share" "$share"
+    printf 'RESULT fanout/%s member(s): library+kernel CPU\t%s\t%s\tns/packet\n' "$2" "$sys_over" "$over"
+  fi
 done
