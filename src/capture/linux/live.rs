@@ -9,6 +9,7 @@
 
 use std::os::fd::AsRawFd;
 
+use super::cooked;
 use super::iface::{self, LookupError};
 use super::linktype::{self, dlt, LinkMapping};
 use super::ring::{BlockRing, Geometry, HeldBlock};
@@ -308,17 +309,39 @@ impl Live {
         self.socket.send(bytes).map_err(|e| Error::os("send", &e))
     }
 
-    /// Installs `program` in the kernel; false when the kernel refuses it (the caller then
-    /// filters in user space). Either way no packet already in the ring is delivered later.
+    /// Installs `program` in the kernel; false when the kernel refuses it or it cannot be
+    /// translated for a cooked socket (the caller then filters in user space).
+    ///
+    /// No packet queued under the old filter is delivered under the new one: a reject-all
+    /// program goes in first, the ring is emptied, then the real program replaces it, so
+    /// packets that arrive after the switch are kept.
     pub fn set_kernel_filter(&mut self, program: &Program) -> bool {
-        let attached = self.socket.attach_filter(program.insns()).is_ok();
+        let reject_all = [crate::bpf::Insn {
+            code: 0x06, // BPF_RET | BPF_K
+            jt: 0,
+            jf: 0,
+            k: 0,
+        }];
+        let _ = self.socket.attach_filter(&reject_all);
+        if let Some(held) = self.held.take() {
+            drop(self.ring.resume(held));
+        }
+        self.ring.discard_ready();
+        let translated = if self.shaper.cooked {
+            let header = if self.shaper.linktype == dlt::LINUX_SLL2 {
+                20
+            } else {
+                16
+            };
+            cooked::translate(program.insns(), header)
+        } else {
+            Some(program.insns().to_vec())
+        };
+        let attached = translated.is_some_and(|insns| self.socket.attach_filter(&insns).is_ok());
         if !attached {
             self.socket.detach_filter();
         }
         self.kernel_filter = attached;
-        // Packets queued under the old filter must not be delivered under the new one.
-        self.held = None;
-        self.ring.discard_ready();
         attached
     }
 
@@ -522,14 +545,12 @@ impl Shaper {
                 wire_len += 4;
             }
         }
-        let mut caplen = frame.caplen() as u32;
-        if let Some(program) = filter {
-            let keep = program.run(frame.bytes(), wire_len);
-            if keep == 0 {
-                return None;
-            }
-            caplen = caplen.min(keep);
+        // libpcap's user-space filter only accepts or rejects; unlike the kernel, it does not
+        // truncate to the program's return value (measured).
+        if filter.is_some_and(|program| program.run(frame.bytes(), wire_len) == 0) {
+            return None;
         }
+        let mut caplen = frame.caplen() as u32;
         caplen = caplen.min(self.snaplen);
         let (sec, nsec) = frame.timestamp();
         Some(Delivery {

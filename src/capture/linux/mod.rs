@@ -7,6 +7,7 @@
 //! - [`iface`], [`linktype`], [`devices`]: interface queries, ARPHRD -> DLT, pcap_findalldevs.
 //! - [`sys`]: kernel constants and checked wrappers for the raw calls.
 
+pub mod cooked;
 pub mod devices;
 pub mod frame;
 pub mod iface;
