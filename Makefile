@@ -51,6 +51,9 @@ bench: all
 header:
 	OXPCAP_BLESS=1 $(CARGO) test --release --test header_drift
 
+bench:
+	$(CARGO) run --release --manifest-path bench/bpf_filter/Cargo.toml
+
 # Install: the library under libpcap's file names (libpcap.so.1 is our SONAME; libpcap.so.0.8
 # is Debian's, so installed Debian programs load us once the loader finds this directory
 # first), the static library, the headers, libpcap.pc and pcap-config.
