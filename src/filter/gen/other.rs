@@ -371,6 +371,7 @@ impl Gen {
                     mpls_ok: true,
                     mpls_depth: 0,
                     pppoes: false,
+                    vl: link::Vl::None,
                 };
                 t
             }
@@ -486,5 +487,155 @@ impl Gen {
         }
         let base = self.wlan_base()?;
         Ok(self.g.eq(vec![ld(BPF_B, base + 1), and_k(0x03)], v))
+    }
+}
+
+/// What to test at an 802.11 address offset.
+#[derive(Clone, Copy)]
+enum AddrTest {
+    Equals([u8; 6]),
+    Group,
+}
+
+impl Gen {
+    fn fc_jset(&mut self, byte: u32, mask: u32) -> Frag {
+        self.g
+            .test(vec![ld(BPF_B, byte)], BPF_JMP | BPF_JSET | BPF_K, mask)
+    }
+
+    fn wlan_addr_at(&mut self, off: u32, t: AddrTest) -> Frag {
+        match t {
+            AddrTest::Equals(mac) => {
+                let lo = u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]);
+                let hi = u16::from_be_bytes([mac[0], mac[1]]) as u32;
+                let a = self.g.eq(vec![ld(BPF_W, off + 2)], lo);
+                let b = self.g.eq(vec![ld(BPF_H, off)], hi);
+                self.g.and(a, b)
+            }
+            AddrTest::Group => self.fc_jset(off, 1),
+        }
+    }
+
+    /// `not x then y`, `x then z` — the pattern libpcap uses to pick an address by a flag.
+    fn by_flag(
+        &mut self,
+        byte: u32,
+        mask: u32,
+        clear: impl FnOnce(&mut Gen) -> Frag,
+        set: impl FnOnce(&mut Gen) -> Frag,
+    ) -> Frag {
+        let f1 = self.fc_jset(byte, mask);
+        let nf1 = self.g.not(f1);
+        let a = clear(self);
+        let left = self.g.and(nf1, a);
+        let f2 = self.fc_jset(byte, mask);
+        let b = set(self);
+        let right = self.g.and(f2, b);
+        self.g.or(left, right)
+    }
+
+    /// The source address of non-control frames (addr2, addr3 or addr4 by DS bits).
+    fn wlan_src(&mut self, t: AddrTest) -> Frag {
+        let ctl = self.fc_jset(0, 0x04);
+        let not_ctl = self.g.not(ctl);
+        let body = self.by_flag(
+            0,
+            0x08,
+            |g| g.wlan_addr_at(10, t),
+            |g| {
+                g.by_flag(
+                    1,
+                    0x02,
+                    |g| g.wlan_addr_at(10, t),
+                    |g| {
+                        g.by_flag(
+                            1,
+                            0x01,
+                            |g| g.wlan_addr_at(16, t),
+                            |g| g.wlan_addr_at(24, t),
+                        )
+                    },
+                )
+            },
+        );
+        self.g.and(not_ctl, body)
+    }
+
+    /// The destination address of non-control frames (addr1, or addr3 going to the DS).
+    fn wlan_dst(&mut self, t: AddrTest) -> Frag {
+        let ctl = self.fc_jset(0, 0x04);
+        let not_ctl = self.g.not(ctl);
+        let body = self.by_flag(
+            0,
+            0x08,
+            |g| g.wlan_addr_at(4, t),
+            |g| g.by_flag(1, 0x01, |g| g.wlan_addr_at(4, t), |g| g.wlan_addr_at(16, t)),
+        );
+        self.g.and(not_ctl, body)
+    }
+
+    /// Not a CTS or ACK control frame (which have no transmitter address).
+    fn wlan_has_addr2(&mut self) -> Frag {
+        let ctl = self.g.eq(vec![ld(BPF_B, 0), and_k(0x0c)], 0x04);
+        let cts = self.g.eq(vec![ld(BPF_B, 0), and_k(0xf0)], 0xc0);
+        let ack = self.g.eq(vec![ld(BPF_B, 0), and_k(0xf0)], 0xd0);
+        let either = self.g.or(cts, ack);
+        let bad = self.g.and(ctl, either);
+        self.g.not(bad)
+    }
+
+    pub fn wlan_host(&mut self, mac: [u8; 6], dir: Dir) -> Result<Frag, String> {
+        let t = AddrTest::Equals(mac);
+        Ok(match dir {
+            Dir::Src => self.wlan_src(t),
+            Dir::Dst => self.wlan_dst(t),
+            Dir::And => {
+                let s = self.wlan_src(t);
+                let d = self.wlan_dst(t);
+                self.g.and(s, d)
+            }
+            Dir::Default | Dir::Or | Dir::Undef => {
+                let s = self.wlan_src(t);
+                let d = self.wlan_dst(t);
+                self.g.or(s, d)
+            }
+            Dir::Addr1 => self.wlan_addr_at(4, t),
+            Dir::Addr2 => {
+                let ok = self.wlan_has_addr2();
+                let a = self.wlan_addr_at(10, t);
+                self.g.and(ok, a)
+            }
+            Dir::Addr3 => {
+                let ctl = self.g.eq(vec![ld(BPF_B, 0), and_k(0x0c)], 0x04);
+                let not_ctl = self.g.not(ctl);
+                let a = self.wlan_addr_at(16, t);
+                self.g.and(not_ctl, a)
+            }
+            Dir::Addr4 => {
+                let both = self.g.eq(vec![ld(BPF_B, 1), and_k(0x03)], 0x03);
+                let a = self.wlan_addr_at(24, t);
+                self.g.and(both, a)
+            }
+            Dir::Ra => {
+                let data = self.fc_jset(0, 0x08);
+                let a = self.wlan_addr_at(4, t);
+                self.g.and(data, a)
+            }
+            Dir::Ta => {
+                let data = self.fc_jset(0, 0x08);
+                let ok = self.wlan_has_addr2();
+                let a = self.wlan_addr_at(10, t);
+                let b = self.g.and(ok, a);
+                self.g.and(data, b)
+            }
+        })
+    }
+
+    pub fn wlan_broadcast(&mut self) -> Frag {
+        self.wlan_dst(AddrTest::Equals([0xff; 6]))
+    }
+
+    pub fn wlan_multicast(&mut self) -> Frag {
+        self.wlan_dst(AddrTest::Group)
     }
 }
