@@ -25,6 +25,7 @@ use crate::handle::{LoopSignals, Pcap};
 
 pub mod capture;
 pub mod compile;
+pub mod devices;
 pub mod dump;
 pub mod filter;
 pub mod handle;
