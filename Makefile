@@ -46,6 +46,7 @@ test: deps lint rust-test ctests compat
 
 bench: all
 	bash bench/savefile/run.sh
+	bash bench/fanout/run.sh
 	bash bench/compile/run.sh
 
 header:
