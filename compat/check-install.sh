@@ -24,6 +24,7 @@ for f in libpcap.so.1.10.3 libpcap.so.1 libpcap.so.0.8 libpcap.so libpcap.a pkgc
   [ -e "$stage$libdir/$f" ] || fail "missing $libdir/$f"
 done
 [ -x "$stage$prefix/bin/pcap-config" ] || fail "missing $prefix/bin/pcap-config"
+[ "$(stat -c %a "$stage$libdir/libpcap.so.1.10.3")" = 644 ] || fail "libpcap.so.1.10.3 is not 0644"
 [ "$(readlink "$stage$libdir/libpcap.so.1")" = libpcap.so.1.10.3 ] || fail "libpcap.so.1 link"
 [ "$(readlink "$stage$libdir/libpcap.so.0.8")" = libpcap.so.1.10.3 ] || fail "libpcap.so.0.8 link"
 [ "$(readlink "$stage$libdir/libpcap.so")" = libpcap.so.1 ] || fail "libpcap.so link"
