@@ -123,6 +123,19 @@ if start_members "$tag" 3 "8:lb"; then
   check_union "$tag" "$count" "3 tcpdumps, OXPCAP_FANOUT=8:lb, one flow"
 else bad "$tag: members did not start"; fi
 
+# cbpf steering from the environment: the program returns the UDP source port's low bit
+# (ldh [34]; and #1; ret a), so one member gets the even flows and the other the odd ones.
+tag=cbpf
+if start_members "$tag" 2 "13:cbpf" OXPCAP_FANOUT_CBPF="3,40 0 0 34,84 0 0 1,22 0 0 0"; then
+  send "$count" 64 50000
+  stop_members
+  collect "$tag" 2
+  check_union "$tag" "$count" "2 tcpdumps, OXPCAP_FANOUT=13:cbpf (source port parity)"
+  parities=$(for f in "$work/$tag".*.seq; do awk '{print $2 % 2}' "$f" | sort -u | tr -d '\n'; echo; done | sort | tr '\n' ' ')
+  [ "$parities" = "0 1 " ] && ok "cbpf: one member got exactly the even flows, the other the odd ones" \
+    || bad "cbpf: members' flow parities: $parities"
+else bad "$tag: members did not start"; fi
+
 # Rollover: member 1 is stopped (SIGSTOP) with a 256 KiB ring. With the rollover flag its
 # share moves to member 2 once its ring fills, so nothing is lost; with plain hash it is
 # dropped (the control, showing the check can fail).
@@ -172,7 +185,7 @@ while IFS='|' read -r var value msg; do
   ip netns exec "$rx" env LD_PRELOAD="$lib" "$var=$value" tcpdump -i fxb -n -c 1 \
     >/dev/null 2>"$work/badvar.err"
   rc=$?
-  if [ $rc = 1 ] && grep -qF "$msg" "$work/badvar.err"; then ok "$var=\"$value\": $msg"
+  if [ $rc = 1 ] && grep -qF "$msg" "$work/badvar.err"; then ok "tcpdump exits 1: $msg"
   else bad "$var=\"$value\": exit $rc, $(head -2 "$work/badvar.err")"; fi
 done <<'VALUES'
 OXPCAP_FANOUT|x|OXPCAP_FANOUT="x": group "x" is not a number from 0 to 65535

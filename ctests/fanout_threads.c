@@ -129,8 +129,37 @@ static pcap_t *open_handle(const char *iface, int fanout)
     return p;
 }
 
+/* The API's other paths, before the burst: a kernel-assigned group id that a second handle
+ * then joins, and the errors. Returns the number of failed checks. */
+static int api_checks(const char *iface)
+{
+    char errbuf[PCAP_ERRBUF_SIZE];
+    int failed = 0;
+    pcap_t *first = pcap_create(iface, errbuf), *second = pcap_create(iface, errbuf);
+    int rc = pcap_set_fanout_linux(first, 1, 9, 1);
+    printf("mode 9: %d (%s)\n", rc, pcap_geterr(first));
+    if (rc != PCAP_ERROR) failed++;
+    pcap_set_fanout_linux(first, 1, PCAP_FANOUT_LB | PCAP_FANOUT_FLAG_UNIQUEID, 0);
+    if (pcap_activate(first) < 0) { printf("activate: %s\n", pcap_geterr(first)); return 1; }
+    int id = pcap_fanout_group_linux(first);
+    pcap_set_fanout_linux(second, 1, PCAP_FANOUT_LB, (uint16_t)id);
+    rc = pcap_activate(second);
+    struct pcap_stat st;
+    int members = pcap_fanout_stats_linux(second, &st);
+    printf("unique id %d joined by a second handle: activate %d, group %d, members %d\n", id, rc,
+           pcap_fanout_group_linux(second), members);
+    if (id < 0 || rc != 0 || pcap_fanout_group_linux(second) != id || members != 2) failed++;
+    rc = pcap_set_fanout_linux(second, 1, PCAP_FANOUT_HASH, 1);
+    printf("after activation: %d (%s)\n", rc, pcap_geterr(second));
+    if (rc != PCAP_ERROR_ACTIVATED) failed++;
+    pcap_close(first);
+    pcap_close(second);
+    return failed;
+}
+
 static int run(const char *iface, int n, long count)
 {
+    int api_failed = api_checks(iface);
     expected = count;
     owner = calloc((size_t)count, sizeof *owner);
     digest_batch = calloc((size_t)count, sizeof *digest_batch);
@@ -184,6 +213,7 @@ static int run(const char *iface, int n, long count)
            "plain handle saw %ld\n", missing, (long)duplicates, (long)split_flows, differ,
            (long)plain_delivered);
     if (missing || duplicates || split_flows || differ || plain_delivered != count) failed = 1;
+    if (api_failed) failed = 1;
     for (int i = 0; i < n; i++) pcap_close(members[i].p);
     pcap_close(plain);
     printf("%s: %d threads shared %ld packets, each once, flows kept, batches == "

@@ -339,7 +339,11 @@ impl Live {
             drop(self.ring.resume(held));
         }
         self.ring.discard_ready();
-        let translated = if self.shaper.cooked {
+        let translated = if reads_vlan_tags(program.insns()) {
+            // The kernel strips VLAN tags before the filter runs and we put them back only
+            // after it, so a program that looks for tags must see our packets: user space.
+            None
+        } else if self.shaper.cooked {
             let header = if self.shaper.linktype == dlt::LINUX_SLL2 {
                 20
             } else {
@@ -616,6 +620,14 @@ impl Shaper {
             len: caplen as usize,
         })
     }
+}
+
+/// True when a program compares a value with a VLAN TPID (802.1Q, 802.1ad, QinQ).
+fn reads_vlan_tags(insns: &[crate::bpf::Insn]) -> bool {
+    const JMP_JEQ_K: u16 = 0x15;
+    insns
+        .iter()
+        .any(|i| i.code == JMP_JEQ_K && matches!(i.k, 0x8100 | 0x88a8 | 0x9100))
 }
 
 fn vlan_tag(tpid: u16, tci: u16) -> [u8; 4] {
