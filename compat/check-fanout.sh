@@ -235,6 +235,7 @@ if cc -O2 -Wall -Werror -pthread -I"$top/include" "$top/ctests/fanout_threads.c"
   for _ in $(seq 100); do grep -q "^ready" "$work/threads.out" && break; sleep 0.1; done
   send "$count" 64 50000
   if wait "$tp"; then ok "ctests/fanout_threads: $(tail -1 "$work/threads.out")"
+    grep -v '^ready' "$work/threads.out" | head -n -1 | sed 's/^/    /'
   else bad "ctests/fanout_threads:"; sed 's/^/    /' "$work/threads.out"; fi
 else bad "ctests/fanout_threads.c does not build"; fi
 exit $fail
