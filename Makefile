@@ -15,7 +15,7 @@ VERSION    := 1.10.3
 
 LIB := target/release/libpcap.so
 
-.PHONY: all demo test deps lint rust-test ctests compat header bench install uninstall clean FORCE
+.PHONY: all demo test deps lint rust-test ctests compat header bench bench-report install uninstall clean FORCE
 
 all: $(LIB)
 
@@ -44,20 +44,21 @@ compat: all
 test: deps lint rust-test ctests compat
 	@echo "make test: all passed"
 
+# Every benchmark under bench/ (each bench/NAME/run.sh or bench/NAME/Cargo.toml; a new one is
+# picked up automatically), then docs/bench.md and the SVG plots from their RESULT lines.
 bench: all
-	bash bench/savefile/run.sh
-	bash bench/fanout/run.sh
-	bash bench/compile/run.sh
+	bash scripts/bench-report.sh
+
+bench-report:
+	bash scripts/bench-report.sh --report
 
 header:
 	OXPCAP_BLESS=1 $(CARGO) test --release --test header_drift
 
-bench:
-	$(CARGO) run --release --manifest-path bench/bpf_filter/Cargo.toml
-
 # Install: the library under libpcap's file names (libpcap.so.1 is our SONAME; libpcap.so.0.8
 # is Debian's, so installed Debian programs load us once the loader finds this directory
-# first), the static library, the headers, libpcap.pc and pcap-config.
+# first), the static library, the headers, libpcap.pc and pcap-config. Modes as Debian's
+# (shared library 0644).
 # `make && sudo make install` builds as the user; install itself builds only if cargo is there.
 MULTIARCH    := $(shell $(CC) -print-multiarch 2>/dev/null)
 DEFAULT_LIBS := /usr/lib /lib $(if $(MULTIARCH),/usr/lib/$(MULTIARCH) /lib/$(MULTIARCH))
@@ -82,7 +83,7 @@ install:
 	elif [ ! -f $(LIB) ]; then echo "make install: run 'make' first (no cargo here)"; exit 1; fi
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(BINDIR) \
 		$(DESTDIR)$(INCLUDEDIR)/pcap/prototypes
-	install -m 755 $(LIB) $(DESTDIR)$(LIBDIR)/libpcap.so.$(VERSION)
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libpcap.so.$(VERSION)
 	ln -sf libpcap.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libpcap.so.1
 	ln -sf libpcap.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libpcap.so.0.8
 	ln -sf libpcap.so.1 $(DESTDIR)$(LIBDIR)/libpcap.so

@@ -51,6 +51,10 @@ for shape in host pairs net; do
     printf '%-6s %6s | %10.4f %9.1f %8s | %10s %9s %8s | %9s %7s %7s\n' "$shape" "$n" \
       "$ot" "$om" "$oi" "$lt" "$lm" "$li" "$(ratio "$lt" "$ot")" "$(ratio "$lm" "$om")" \
       "$(ratio "$li" "$oi")"
+    # Machine-readable lines for scripts/bench-report.sh: metric, libpcap, oxpcap, unit.
+    printf 'RESULT compile/%s/%s/time\t%s\t%s\ts\n' "$shape" "$n" "$lt" "$ot"
+    printf 'RESULT compile/%s/%s/memory\t%s\t%.1f\tMiB\n' "$shape" "$n" "$lm" "$om"
+    printf 'RESULT compile/%s/%s/size\t%s\t%s\tinsns\n' "$shape" "$n" "$li" "$oi"
   done
 done
 echo "(time x, mem x, size x: libpcap / ours; > means libpcap was killed at the limit)"

@@ -37,6 +37,17 @@ fn parse_hid(text: &str) -> Result<(u32, u32), String> {
     Ok((v << (8 * (4 - n)), 8 * n))
 }
 
+/// A DECnet address `area.node`, as the 16-bit number `area << 10 | node`.
+fn parse_decnet(text: &str) -> Result<u32, String> {
+    let mut parts = text.split('.');
+    let area: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    let node: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    if parts.next().is_some() || area > 63 || node > 1023 {
+        return Err(format!("invalid DECnet address '{text}'"));
+    }
+    Ok(area << 10 | node)
+}
+
 fn mask_of(bits: u32) -> u32 {
     if bits == 0 {
         0
@@ -170,6 +181,59 @@ impl Gen {
                 Ok(self.g.or(a, b))
             }
         }
+    }
+
+    /// One DECnet address field, in its four layouts (short or long header, with or
+    /// without one padding byte).
+    fn decnet_addr(&mut self, addr: u32, short: u32, long: u32) -> Result<Frag, String> {
+        let dn = self.linktype(ethertype::DN)?;
+        let k = ((addr & 0xff) << 8) | (addr >> 8);
+        let mut f: Option<Frag> = None;
+        for (flags, padded, off) in [
+            (2, false, short),
+            (2, true, short + 1),
+            (6, false, long),
+            (6, true, long + 1),
+        ] {
+            // The routing header follows a 2-byte length field.
+            let mut s = if padded {
+                self.ld_nl(BPF_H, 2)?
+            } else {
+                self.ld_nl(BPF_B, 2)?
+            };
+            let (m, v) = if padded {
+                (0xff07, 0x8100 | flags)
+            } else {
+                (0x7, flags)
+            };
+            s.push(Insn::stmt(BPF_ALU | BPF_AND | BPF_K, m));
+            let hdr = self.g.eq(s, v);
+            let a = self.ld_nl(BPF_H, off + 2)?;
+            let t = self.g.eq(a, k);
+            let x = self.g.and(hdr, t);
+            f = Some(match f {
+                None => x,
+                Some(p) => self.g.or(p, x),
+            });
+        }
+        Ok(self.g.and(dn, f.expect("four layouts")))
+    }
+
+    fn decnet_host(&mut self, addr: u32, dir: Dir) -> Result<Frag, String> {
+        Ok(match dir {
+            Dir::Src => self.decnet_addr(addr, 3, 15)?,
+            Dir::Dst => self.decnet_addr(addr, 1, 7)?,
+            Dir::And => {
+                let s = self.decnet_addr(addr, 3, 15)?;
+                let d = self.decnet_addr(addr, 1, 7)?;
+                self.g.and(s, d)
+            }
+            _ => {
+                let s = self.decnet_addr(addr, 3, 15)?;
+                let d = self.decnet_addr(addr, 1, 7)?;
+                self.g.or(s, d)
+            }
+        })
     }
 
     /// `ip proto n`: IPv4 with protocol field n.
@@ -437,7 +501,20 @@ impl Gen {
             self.check_wlan_dir(q, what)?;
         }
         match id {
+            Id::Num(v)
+                if q.proto == Proto::Decnet
+                    && matches!(q.addr, AddrKind::Default | AddrKind::Host) =>
+            {
+                self.decnet_host(v & 0xffff, q.dir)
+            }
             Id::Num(v) => self.num_id(q, v),
+            Id::Hid(text)
+                if q.proto == Proto::Decnet
+                    && matches!(q.addr, AddrKind::Default | AddrKind::Host) =>
+            {
+                let addr = parse_decnet(&text)?;
+                self.decnet_host(addr, q.dir)
+            }
             Id::Hid(text) => {
                 let (v, bits) = parse_hid(&text)?;
                 if q.proto == Proto::Link

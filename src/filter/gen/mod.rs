@@ -311,6 +311,8 @@ impl Gen {
             Prim::WlanType { ty, subtype } => self.wlan_type(&ty, subtype.as_ref()),
             Prim::WlanSubtype(s) => self.wlan_subtype(&s),
             Prim::WlanDir(d) => self.wlan_dir(&d),
+            Prim::Llc(kind) => self.llc(kind.as_deref()),
+            Prim::Byte { index, op, value } => Ok(self.byte_op(index, op, value)),
             other => Err(format!("{other:?} is not supported by this compiler yet")),
         }
     }
