@@ -15,7 +15,7 @@ VERSION    := 1.10.3
 
 LIB := target/release/libpcap.so
 
-.PHONY: all demo test deps lint rust-test ctests compat header bench install uninstall clean FORCE
+.PHONY: all demo test deps lint rust-test ctests compat header bench bench-report install uninstall clean FORCE
 
 all: $(LIB)
 
@@ -44,15 +44,16 @@ compat: all
 test: deps lint rust-test ctests compat
 	@echo "make test: all passed"
 
+# Every benchmark under bench/ (each bench/NAME/run.sh or bench/NAME/Cargo.toml; a new one is
+# picked up automatically), then docs/bench.md and the SVG plots from their RESULT lines.
 bench: all
-	bash bench/savefile/run.sh
-	bash bench/compile/run.sh
+	bash scripts/bench-report.sh
+
+bench-report:
+	bash scripts/bench-report.sh --report
 
 header:
 	OXPCAP_BLESS=1 $(CARGO) test --release --test header_drift
-
-bench:
-	$(CARGO) run --release --manifest-path bench/bpf_filter/Cargo.toml
 
 # Install: the library under libpcap's file names (libpcap.so.1 is our SONAME; libpcap.so.0.8
 # is Debian's, so installed Debian programs load us once the loader finds this directory

@@ -37,7 +37,7 @@ in_ns ip tuntap add dev oxtun mode tun 2>/dev/null && in_ns ip link set oxtun up
 in_ns ip link add oxipip type ipip local 198.18.0.1 remote 198.18.0.9 2>/dev/null && in_ns ip link set oxipip up
 in_ns ip link add oxgre type gre local 198.18.0.1 remote 198.18.0.10 2>/dev/null && in_ns ip link set oxgre up
 in_ns ip link add oxsit type sit local 198.18.0.1 remote 198.18.0.11 2>/dev/null && in_ns ip link set oxsit up
-in_ns ip addr add 198.18.2.1 peer 198.18.2.2/32 dev oxipip 2>/dev/null
+in_ns ip addr add 198.18.2.1 peer 198.18.2.2/32 dev oxtun 2>/dev/null
 in_ns ip link add link oxa name oxa.7 type vlan id 7 2>/dev/null && {
   in_ns ip addr add 198.18.7.1/24 dev oxa.7; in_ns ip link set oxa.7 up; }
 sleep 0.3   # let IPv6 link-local addresses and carrier settle

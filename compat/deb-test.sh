@@ -5,12 +5,14 @@
 # A debootstrap root with Debian's tcpdump, libpcap0.8, libpcap0.8-dev and libpcap-dev is built
 # once (mirror: the one this machine's apt uses) and cached as target/deb-test/bookworm.tar;
 # each run unpacks a fresh copy. Then, with no LD_PRELOAD anywhere:
-#   1. Debian's libpcap: tcpdump on corpus captures (outputs kept as the baseline) and on a
+#   1. Debian's libpcap: tcpdump on corpus captures (plain, -e -v with a filter, -O -d, -d,
+#      -w with a filter; outputs kept as the baseline) and on a
 #      private loopback (its own network namespace, ping to 127.0.0.1);
 #   2. `dpkg -i` our two packages: they must take libpcap0.8{,-dev}/libpcap-dev's place with
 #      every dependency still satisfied; tcpdump --version names oxpcap, ldd resolves our file;
 #   3. tcpdump on the same captures: stdout, stderr, exit status and written bytes identical to
-#      the baseline; tcpdump on loopback; the -dev files (pcap-config, pkg-config) in place;
+#      the baseline (-d: the optimizer's code no longer than libpcap's); tcpdump on loopback;
+#      the -dev files (pcap-config, pkg-config) in place;
 #   4. `apt-get install libpcap0.8 libpcap0.8-dev libpcap-dev` removes ours and puts Debian's
 #      back; tcpdump no longer names oxpcap, the captures and loopback give the baseline again.
 # Prints PASS/FAIL per step; exits non-zero if any step failed. Everything runs in a private
@@ -101,10 +103,12 @@ report() { # status name [details file]; the status first, so that it is expande
 }
 
 # tcpdump on every capture: stdout, stderr, exit status, and the bytes it writes with -w.
+# The optimizer's code may differ from libpcap's (it only has to be equivalent and no longer),
+# so `-d` goes to a directory of its own; the unoptimized `-O -d` must be identical.
 run_captures() { # label
-  local dir=$out/$1 f base
-  rm -rf "$dir"
-  mkdir -p "$dir"
+  local dir=$out/$1 opt=$out/$1.opt f base
+  rm -rf "$dir" "$opt"
+  mkdir -p "$dir" "$opt"
   for f in "${captures[@]}"; do
     base=${f%.*}
     in_root timeout 60 tcpdump -nn -r "/tmp/corpus/$f" > "$dir/$base.plain" 2>&1
@@ -112,8 +116,10 @@ run_captures() { # label
     in_root timeout 60 tcpdump -nn -e -v -r "/tmp/corpus/$f" 'ip or ip6 or arp' \
       > "$dir/$base.filter" 2>&1
     echo "exit $?" >> "$dir/$base.filter"
-    in_root timeout 60 tcpdump -r "/tmp/corpus/$f" -d 'tcp port 53 or udp' > "$dir/$base.code" 2>&1
+    in_root timeout 60 tcpdump -r "/tmp/corpus/$f" -O -d 'tcp port 53 or udp' > "$dir/$base.code" 2>&1
     echo "exit $?" >> "$dir/$base.code"
+    in_root timeout 60 tcpdump -r "/tmp/corpus/$f" -d 'tcp port 53 or udp' > "$opt/$base.code" 2>&1
+    echo "exit $?" >> "$opt/$base.code"
     rm -f "$root/tmp/written.pcap"
     in_root timeout 60 tcpdump -r "/tmp/corpus/$f" -w /tmp/written.pcap 'udp or tcp' \
       > "$dir/$base.write" 2>&1
@@ -121,8 +127,25 @@ run_captures() { # label
     { [ -f "$root/tmp/written.pcap" ] && md5sum < "$root/tmp/written.pcap"; } >> "$dir/$base.write"
   done
 }
-compare_captures() { # label -> status; diff in $out/label.diff
-  diff -r "$out/baseline" "$out/$1" > "$out/$1.diff" 2>&1
+compare_captures() { # label -> status; which outputs differ, then how, in $out/label.diff
+  diff -rq "$out/baseline" "$out/$1" > "$out/$1.diff" 2>&1 && return 0
+  sed -i "s|$out/||g" "$out/$1.diff"
+  diff -r "$out/baseline" "$out/$1" >> "$out/$1.diff" 2>&1
+  return 1
+}
+# The optimized programs: the same exit status and no more instructions than libpcap's.
+compare_optimized() { # label -> status; details in $out/label.opt.txt
+  local f base=$out/baseline.opt bad=0
+  : > "$out/$1.opt.txt"
+  for f in "$base"/*.code; do
+    local mine=$out/$1.opt/${f##*/}
+    if [ "$(tail -1 "$f")" != "$(tail -1 "$mine")" ] || [ "$(wc -l < "$mine")" -gt "$(wc -l < "$f")" ]; then
+      echo "${f##*/}: libpcap $(wc -l < "$f") lines, $(tail -1 "$f"); ours $(wc -l < "$mine") lines," \
+        "$(tail -1 "$mine")" >> "$out/$1.opt.txt"
+      bad=1
+    fi
+  done
+  return $bad
 }
 
 # tcpdump -i lo in a private network namespace while ping sends to 127.0.0.1 until it has its
@@ -187,7 +210,7 @@ run_captures baseline
 bad=$(for f in "$out"/baseline/*.plain; do
   [ "$(tail -1 "$f")" = "exit 0" ] && [ "$(wc -l < "$f")" -gt 2 ] || echo "${f##*/}"; done)
 [ -z "$bad" ]
-report $? "Debian's libpcap0.8: tcpdump on ${#captures[@]} captures x 4 option sets (baseline)\
+report $? "Debian's libpcap0.8: tcpdump on ${#captures[@]} captures x 5 option sets (baseline)\
 ${bad:+; failed on: $bad}"
 check_loopback debian
 report $? "Debian's libpcap0.8: tcpdump -i lo sees 4 ICMP echo packets" "$out/debian.loopback"
@@ -225,8 +248,11 @@ report $? "our library exports all $(echo "$tcpdump_imports" | wc -l) libpcap fu
 imports${missing:+; missing: $missing}"
 run_captures ours
 compare_captures ours
-report $? "oxpcap: tcpdump on ${#captures[@]} captures x 4 option sets identical to Debian's" \
+report $? "oxpcap: tcpdump on ${#captures[@]} captures x 5 option sets identical to Debian's" \
   "$out/ours.diff"
+compare_optimized ours
+report $? "oxpcap: tcpdump -d (optimized) no longer than Debian's on ${#captures[@]} captures" \
+  "$out/ours.opt.txt"
 check_loopback ours
 report $? "oxpcap: tcpdump -i lo sees 4 ICMP echo packets" "$out/ours.loopback"
 { [ "$(in_root pcap-config --version)" = 1.10.3 ] && in_root pkg-config --exists libpcap &&
@@ -246,7 +272,7 @@ in_root tcpdump --version > "$out/version.back" 2>&1
 report $? "tcpdump --version is Debian's again: $(grep libpcap "$out/version.back" | head -1)" \
   "$out/version.back"
 run_captures back
-compare_captures back
+compare_captures back && diff -rq "$out/baseline.opt" "$out/back.opt" >> "$out/back.diff" 2>&1
 report $? "Debian's libpcap0.8 again: tcpdump on the captures gives the baseline" \
   "$out/back.diff"
 check_loopback back

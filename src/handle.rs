@@ -120,6 +120,8 @@ pub struct CaptureConfig {
     pub nonblock: bool,
     /// `pcap_set_protocol_linux` (host order; 0: all).
     pub protocol: i32,
+    /// Fanout group and `OXPCAP_*` settings (`pcap_set_fanout_linux`, the environment).
+    pub fanout: crate::capture::linux::fanout::Options,
 }
 
 /// The message of every call that needs an activated handle.

@@ -55,6 +55,8 @@ for f in pcap pcapng; do
     o=$(echo "${t[$f/$m/ours]}" | median)
     printf '%-8s %-8s %9s %9s %7.2fx %11.2fx\n' "$f" "$m" "$(gbs "$s")" "$(gbs "$o")" \
       "$(awk -v s="$s" -v o="$o" 'BEGIN{print s/o}')" "$(awk -v b="$best" -v o="$o" 'BEGIN{print b/o}')"
+    # Machine-readable line for scripts/bench-report.sh: metric, libpcap, oxpcap, unit.
+    printf 'RESULT savefile/%s/%s\t%s\t%s\tGB/s\n' "$f" "$m" "$(gbs "$s")" "$(gbs "$o")"
   done
   for b in 65536 131072 262144 1048576; do
     printf '%-8s %-17s %9s\n' "$f" "floor read $((b / 1024))K" "$(gbs "$(echo "${t[$f/walk$b]}" | median)")"

@@ -25,7 +25,9 @@ use crate::handle::{LoopSignals, Pcap};
 
 pub mod capture;
 pub mod compile;
+pub mod devices;
 pub mod dump;
+pub mod ext;
 pub mod filter;
 pub mod handle;
 pub mod live;
@@ -47,6 +49,8 @@ pub struct PcapT {
     errbuf: UnsafeCell<[c_char; PCAP_ERRBUF_SIZE]>,
     /// The header `pcap_next`/`pcap_next_ex` return a pointer to.
     next_header: UnsafeCell<pcap_pkthdr>,
+    /// The header and pointer arrays `pcap_dispatch_batch` reuses from call to call.
+    batch: UnsafeCell<ext::BatchArrays>,
 }
 
 impl PcapT {
@@ -58,6 +62,7 @@ impl PcapT {
             signals,
             errbuf: UnsafeCell::new([0; PCAP_ERRBUF_SIZE]),
             next_header: UnsafeCell::new(pcap_pkthdr::default()),
+            batch: UnsafeCell::new(ext::BatchArrays::default()),
         }))
     }
 
@@ -106,6 +111,11 @@ impl PcapT {
     pub fn set_error(&self, msg: &str) {
         // SAFETY: errbuf is PCAP_ERRBUF_SIZE bytes owned by this handle.
         unsafe { write_errbuf(self.errbuf_ptr(), msg) }
+    }
+
+    /// The arrays `pcap_dispatch_batch` fills (see [`ext::BatchArrays`]).
+    pub fn batch_arrays(&self) -> *mut ext::BatchArrays {
+        self.batch.get()
     }
 
     /// The header storage `pcap_next`/`pcap_next_ex` point callers to.

@@ -77,6 +77,18 @@ impl Graph {
         }
     }
 
+    /// A block with its successors already known; returns its index.
+    pub fn block(&mut self, stmts: Vec<Insn>, code: u16, k: u32, jt: Target, jf: Target) -> usize {
+        self.blocks.push(Block {
+            stmts,
+            code,
+            k,
+            jt,
+            jf,
+        });
+        self.blocks.len() - 1
+    }
+
     /// `A == k` after `stmts`.
     pub fn eq(&mut self, stmts: Vec<Insn>, k: u32) -> Frag {
         self.test(stmts, BPF_JMP | BPF_JEQ | BPF_K, k)

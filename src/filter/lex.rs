@@ -95,6 +95,8 @@ pub enum Kw {
     Not,
     And,
     Or,
+    /// `byte N op M`
+    Byte,
     // ATM
     Lane,
     Metac,
@@ -198,7 +200,7 @@ fn keyword(word: &str) -> Option<Kw> {
         "ta" => Ta,
         "less" => Less,
         "greater" => Greater,
-        "byte" => return None,
+        "byte" => Byte,
         "broadcast" => Broadcast,
         "multicast" => Multicast,
         "and" => And,
@@ -526,6 +528,9 @@ fn classify(word: &str) -> Result<(Option<Tok>, usize), String> {
     }
     if name.bytes().all(|c| c.is_ascii_digit()) {
         return Ok((Some(Tok::Num(parse_number(name)?)), n));
+    }
+    if name.len() == 12 && is_hex(name) && n == b.len() {
+        return Ok((Some(Tok::Eid(name.to_string())), n));
     }
     if let Some(k) = keyword(name) {
         return Ok((Some(Tok::Kw(k)), n));

@@ -79,8 +79,7 @@ fn compile_tokens(
             target.snaplen,
         )]));
     };
-    g.g.finish(&frag);
-    let mut entry = frag.entry;
+    let mut entry = g.finish(&frag);
     if optimize {
         entry = opt::optimize(&mut g.g, entry);
     }

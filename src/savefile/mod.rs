@@ -7,6 +7,7 @@
 //! the user-space filter itself so that rejected records cost no trip through the caller.
 //! [`writer`] produces the bytes libpcap's `pcap_dump*` calls produce.
 
+mod batch;
 pub mod fixup;
 pub mod input;
 pub mod linktype;

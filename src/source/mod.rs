@@ -2,6 +2,8 @@
 //! interface. Every source hands out packets the same way, as a header plus a slice that
 //! borrows the source's own buffer (a file reader's block, a ring frame): no copy.
 
+pub mod batch;
+
 use crate::bpf::Program;
 use crate::error::{Error, Result};
 use crate::handle::LoopSignals;

@@ -131,6 +131,9 @@ fn measure(sys: &SystemLibpcap, name: &str, prog: &[Insn], packets: &[Packet]) {
         c_entry,
         c_entry / libpcap
     );
+    // Machine-readable lines for scripts/bench-report.sh: metric, libpcap, oxpcap, unit.
+    println!("RESULT bpf_filter/{name}\t{libpcap:.1}\t{decoded:.1}\tns/packet");
+    println!("RESULT bpf_filter/{name} (C entry)\t{libpcap:.1}\t{c_entry:.1}\tns/packet");
 }
 
 /// CPU time of this thread: unlike wall time, it does not count the time other processes

@@ -5,4 +5,14 @@
 #ifndef oxpcap_prototypes_oxpcap_h
 #define oxpcap_prototypes_oxpcap_h
 
+PCAP_API int pcap_dispatch_batch(pcap_t *p, int cnt, pcap_batch_handler callback, unsigned char *user);
+
+PCAP_API int pcap_fanout_group_linux(pcap_t *p);
+
+PCAP_API int pcap_fanout_stats_linux(pcap_t *p, struct pcap_stat *ps);
+
+PCAP_API int pcap_set_fanout_linux(pcap_t *p, int enable, uint16_t mode, uint16_t group_id);
+
+PCAP_API int pcap_set_fanout_program_linux(pcap_t *p, const struct bpf_program *prog);
+
 #endif  /* oxpcap_prototypes_oxpcap_h */

@@ -57,6 +57,8 @@ PCAP_API FILE *pcap_file(pcap_t *p);
 
 PCAP_API int pcap_fileno(pcap_t *p);
 
+PCAP_API int pcap_findalldevs(struct pcap_if **alldevsp, char *errbuf);
+
 PCAP_API pcap_t *pcap_fopen_offline(FILE *fp, char *errbuf);
 
 PCAP_API pcap_t *pcap_fopen_offline_with_tstamp_precision(FILE *fp, unsigned int precision, char *errbuf);
@@ -64,6 +66,8 @@ PCAP_API pcap_t *pcap_fopen_offline_with_tstamp_precision(FILE *fp, unsigned int
 PCAP_API void pcap_free_datalinks(int *list);
 
 PCAP_API void pcap_free_tstamp_types(int *list);
+
+PCAP_API void pcap_freealldevs(struct pcap_if *alldevs);
 
 PCAP_API void pcap_freecode(struct bpf_program *program);
 
@@ -88,6 +92,10 @@ PCAP_API const char *pcap_lib_version(void);
 PCAP_API int pcap_list_datalinks(pcap_t *p, int **list);
 
 PCAP_API int pcap_list_tstamp_types(pcap_t *p, int **list);
+
+PCAP_API PCAP_DEPRECATED("use 'pcap_findalldevs' and use the first device") char *pcap_lookupdev(char *errbuf);
+
+PCAP_API int pcap_lookupnet(const char *device, uint32_t *netp, uint32_t *maskp, char *errbuf);
 
 PCAP_API int pcap_loop(pcap_t *p, int cnt, pcap_handler callback, unsigned char *user);
 

@@ -7,15 +7,6 @@
 #ifndef oxpcap_pending_pcap_h
 #define oxpcap_pending_pcap_h
 
-/* Library setup and device discovery. pcap_lookupdev is deprecated by libpcap: its Rust
- * function must carry #[deprecated(note = "...")] with this message, so that the generated
- * prototype keeps the attribute (the drift test checks). */
-PCAP_DEPRECATED("use 'pcap_findalldevs' and use the first device")
-PCAP_API char *pcap_lookupdev(char *errbuf);
-PCAP_API int pcap_lookupnet(const char *device, bpf_u_int32 *net, bpf_u_int32 *mask, char *errbuf);
-PCAP_API int pcap_findalldevs(pcap_if_t **devices, char *errbuf);
-PCAP_API void pcap_freealldevs(pcap_if_t *devices);
-
 /* Remote capture (rpcap). Debian's libpcap is built without it and does not export these
  * either; they are declared because its header declares them. */
 PCAP_API pcap_t *pcap_open(const char *source, int snaplen, int flags, int read_timeout,

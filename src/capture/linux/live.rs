@@ -10,6 +10,7 @@
 use std::os::fd::AsRawFd;
 
 use super::cooked;
+use super::fanout::{self, Membership};
 use super::iface::{self, LookupError};
 use super::linktype::{self, dlt, LinkMapping};
 use super::ring::{BlockRing, Geometry, HeldBlock};
@@ -49,6 +50,7 @@ struct Shaper {
 }
 
 /// Where one delivered packet lies in the frame, and its header.
+#[derive(Clone, Copy)]
 struct Delivery {
     header: PacketHeader,
     start: usize,
@@ -57,6 +59,9 @@ struct Delivery {
 
 /// An activated live handle.
 pub struct Live {
+    /// The fanout group joined, if any. Declared before the socket so that it leaves the
+    /// group's registry before the socket closes.
+    pub(crate) fanout: Option<Membership>,
     socket: PacketSocket,
     ring: BlockRing,
     held: Option<HeldBlock>,
@@ -120,6 +125,8 @@ impl Live {
         precision: Precision,
         signals: &LoopSignals,
     ) -> Result<Activated> {
+        // The OXPCAP_* environment: buffer size override, fanout group, debug log.
+        let config = &fanout::with_environment(config)?;
         let device = config.device.as_deref().filter(|d| *d != "any");
         let mut warning = None;
         // The socket comes first: without privileges nothing else can be learnt.
@@ -183,7 +190,8 @@ impl Live {
         socket
             .set_int(sys::PACKET_RESERVE, 8)
             .map_err(|e| Error::os("setsockopt (PACKET_RESERVE)", &e))?;
-        let ring = BlockRing::new(socket.fd(), geometry(buffer, snaplen, config.timeout_ms))
+        let shape = geometry(buffer, snaplen, config.timeout_ms);
+        let ring = BlockRing::new(socket.fd(), shape)
             .map_err(|e| Error::os("can't create rx ring on packet socket", &e))?;
         if config.promisc {
             if ifindex != 0 {
@@ -202,6 +210,7 @@ impl Live {
         } else {
             sys::ETH_P_ALL
         };
+        fanout::before_bind(&socket, config)?;
         socket
             .bind(ifindex, protocol)
             .map_err(|e| match e.raw_os_error() {
@@ -212,10 +221,12 @@ impl Live {
         if ifindex != 0 && socket.take_error() == libc::ENETDOWN {
             return Err(not_up());
         }
+        let membership = fanout::join(&socket, config, device, &shape)?;
         let loopback_ifindex = iface::lookup(socket.fd(), "lo").map_or(-1, |i| i.index);
         signals.enable_wakeup()?;
         let linktype = mapping.linktype;
         let live = Live {
+            fanout: membership,
             socket,
             ring,
             held: None,
@@ -284,10 +295,11 @@ impl Live {
 
     /// `pcap_stats`: (received, dropped by the kernel, dropped by the interface).
     pub fn stats(&mut self) -> Result<(u32, u32, u32)> {
-        let (packets, drops) = self
-            .socket
-            .take_stats()
-            .map_err(|e| Error::os("failed to get statistics from socket", &e))?;
+        let (packets, drops) = match &self.fanout {
+            Some(member) => member.take_stats(),
+            None => self.socket.take_stats(),
+        }
+        .map_err(|e| Error::os("failed to get statistics from socket", &e))?;
         self.received = self.received.wrapping_add(packets);
         self.dropped = self.dropped.wrapping_add(drops);
         let ifdrop = self.device.as_deref().map_or(0, |d| {
@@ -327,7 +339,11 @@ impl Live {
             drop(self.ring.resume(held));
         }
         self.ring.discard_ready();
-        let translated = if self.shaper.cooked {
+        let translated = if reads_vlan_tags(program.insns()) {
+            // The kernel strips VLAN tags before the filter runs and we put them back only
+            // after it, so a program that looks for tags must see our packets: user space.
+            None
+        } else if self.shaper.cooked {
             let header = if self.shaper.linktype == dlt::LINUX_SLL2 {
                 20
             } else {
@@ -345,13 +361,52 @@ impl Live {
         attached
     }
 
-    /// The next packet, as [`crate::source::Source::next_packet`] defines.
+    /// The next packet, as [`crate::source::Source::next_packet`] defines: the block walk
+    /// below, one packet at a time.
     pub fn next_packet(
         &mut self,
         may_block: bool,
         filter: Option<&Program>,
         signals: &LoopSignals,
     ) -> Result<Poll<'_>> {
+        let mut found = None;
+        self.walk(may_block, 1, filter, signals, |d, _| found = Some(*d))?;
+        match (found, &self.held) {
+            (Some(d), Some(held)) => Ok(Poll::Packet(
+                d.header,
+                self.ring.held_bytes(held, d.start, d.len),
+            )),
+            _ => Ok(Poll::Idle),
+        }
+    }
+
+    /// Up to `max` packets of one ring block (the one being read, or the next ready one),
+    /// handed to `sink` in order; 0 when none is ready (after waiting, if `may_block`). The
+    /// slices stay valid, and the block stays ours, until the next call on this handle.
+    pub fn next_batch(
+        &mut self,
+        may_block: bool,
+        max: usize,
+        filter: Option<&Program>,
+        signals: &LoopSignals,
+        mut sink: impl FnMut(&PacketHeader, &[u8]),
+    ) -> Result<usize> {
+        self.walk(may_block, max, filter, signals, |d, bytes| {
+            sink(&d.header, bytes)
+        })
+    }
+
+    /// The block walk both deliveries are built on: resumes the held block (or takes the
+    /// next ready one), shapes its frames in order and hands up to `max` deliveries to `sink`,
+    /// never crossing into another block; the block stays held after delivering anything.
+    fn walk(
+        &mut self,
+        may_block: bool,
+        max: usize,
+        filter: Option<&Program>,
+        signals: &LoopSignals,
+        mut sink: impl FnMut(&Delivery, &[u8]),
+    ) -> Result<usize> {
         if let Some(fault) = &self.fault {
             return Err(fault.clone());
         }
@@ -359,18 +414,19 @@ impl Live {
         loop {
             if let Some(held) = self.held.take() {
                 let mut block = self.ring.resume(held);
-                let mut found = None;
-                while let Some(mut frame) = block.next_frame() {
-                    if let Some(d) = self.shaper.shape(&mut frame, filter) {
-                        found = Some(d);
+                let mut walked = 0;
+                while walked < max {
+                    let Some(mut frame) = block.next_frame() else {
                         break;
+                    };
+                    if let Some(d) = self.shaper.shape(&mut frame, filter) {
+                        sink(&d, &frame.bytes()[..d.len]);
+                        walked += 1;
                     }
                 }
-                if let Some(d) = found {
-                    let held = block.suspend();
-                    let held = self.held.insert(held);
-                    let bytes = self.ring.held_bytes(held, d.start, d.len);
-                    return Ok(Poll::Packet(d.header, bytes));
+                if walked > 0 {
+                    self.held = Some(block.suspend());
+                    return Ok(walked);
                 }
                 // Dropping the exhausted block hands it back to the kernel.
             }
@@ -379,10 +435,10 @@ impl Live {
                 continue;
             }
             if !may_block || self.nonblock {
-                return Ok(Poll::Idle);
+                return Ok(0);
             }
             if !self.wait(signals)? {
-                return Ok(Poll::Idle);
+                return Ok(0);
             }
         }
     }
@@ -564,6 +620,14 @@ impl Shaper {
             len: caplen as usize,
         })
     }
+}
+
+/// True when a program compares a value with a VLAN TPID (802.1Q, 802.1ad, QinQ).
+fn reads_vlan_tags(insns: &[crate::bpf::Insn]) -> bool {
+    const JMP_JEQ_K: u16 = 0x15;
+    insns
+        .iter()
+        .any(|i| i.code == JMP_JEQ_K && matches!(i.k, 0x8100 | 0x88a8 | 0x9100))
 }
 
 fn vlan_tag(tpid: u16, tci: u16) -> [u8; 4] {

@@ -3,12 +3,14 @@
 //! - [`socket`]: the packet socket (bind, promiscuous mode, kernel filter, statistics, send).
 //! - [`ring`]: the TPACKET_V3 block ring, lent block by block ([`ring::BlockRing::next_block`]).
 //! - [`frame`]: one packet's view in either ring type, and the in-place header rewrites.
+//! - [`fanout`]: PACKET_FANOUT groups and the `OXPCAP_*` environment.
 //! - [`live`]: an activated handle: wait, deliver, libpcap's link-layer rules.
 //! - [`iface`], [`linktype`], [`devices`]: interface queries, ARPHRD -> DLT, pcap_findalldevs.
 //! - [`sys`]: kernel constants and checked wrappers for the raw calls.
 
 pub mod cooked;
 pub mod devices;
+pub mod fanout;
 pub mod frame;
 pub mod iface;
 pub mod linktype;

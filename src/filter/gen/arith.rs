@@ -22,6 +22,10 @@ pub struct Value {
 }
 
 impl Gen {
+    pub(super) fn alloc_reg_pub(&mut self) -> Result<u32, String> {
+        self.alloc_reg()
+    }
+
     fn alloc_reg(&mut self) -> Result<u32, String> {
         for i in 0..BPF_MEMWORDS as u32 {
             let r = (self.next_reg + i) % BPF_MEMWORDS as u32;
@@ -94,7 +98,7 @@ impl Gen {
             | Proto::Sca
             | Proto::Moprc
             | Proto::Mopdl => {
-                stmts.push(Insn::stmt(BPF_LDX | BPF_MEM, index.reg));
+                stmts.extend(self.index_x(index.reg)?);
                 stmts.push(Insn::stmt(BPF_LD | sz | BPF_IND, l.off_linkpl + l.off_nl));
                 let p = self.proto_abbrev(proto)?;
                 self.and_cond(index.cond, Some(p))
@@ -108,26 +112,26 @@ impl Gen {
             | Proto::Vrrp
             | Proto::Carp
             | Proto::Sctp => {
-                stmts.push(self.ldx_iphdrlen());
+                stmts.extend(self.ipv4_payload_x()?);
                 stmts.push(Insn::stmt(BPF_LD | BPF_MEM, index.reg));
                 stmts.push(Insn::stmt(BPF_ALU | BPF_ADD | BPF_X, 0));
                 stmts.push(Insn::stmt(BPF_MISC | BPF_TAX, 0));
                 stmts.push(Insn::stmt(BPF_LD | sz | BPF_IND, l.off_linkpl + l.off_nl));
                 let ip = self.proto_abbrev(Proto::Ip)?;
                 let p = self.proto_abbrev(proto)?;
-                let nofrag = self.ipv4_not_fragment();
+                let nofrag = self.ipv4_not_fragment()?;
                 let pn = self.g.and(p, nofrag);
                 let c = self.g.and(ip, pn);
                 self.and_cond(index.cond, Some(c))
             }
             Proto::Icmp6 => {
-                stmts.push(Insn::stmt(BPF_LDX | BPF_MEM, index.reg));
+                stmts.extend(self.index_x(index.reg)?);
                 stmts.push(Insn::stmt(
                     BPF_LD | sz | BPF_IND,
                     l.off_linkpl + l.off_nl + 40,
                 ));
                 let ip6 = self.proto_abbrev(Proto::Ip6)?;
-                let p = self.ip6_nexthdr(58);
+                let p = self.ip6_nexthdr(58)?;
                 let c = self.g.and(ip6, p);
                 self.and_cond(index.cond, Some(c))
             }
@@ -142,6 +146,19 @@ impl Gen {
             reg,
             cond,
             literal: None,
+        })
+    }
+
+    /// X = the index in scratch word `reg`, plus the run-time payload offset if any.
+    fn index_x(&mut self, reg: u32) -> Result<Vec<Insn>, String> {
+        Ok(match self.payload_x()? {
+            None => vec![Insn::stmt(BPF_LDX | BPF_MEM, reg)],
+            Some(r) => vec![
+                Insn::stmt(BPF_LDX | BPF_MEM, r),
+                Insn::stmt(BPF_LD | BPF_MEM, reg),
+                Insn::stmt(BPF_ALU | BPF_ADD | BPF_X, 0),
+                Insn::stmt(BPF_MISC | BPF_TAX, 0),
+            ],
         })
     }
 

@@ -37,6 +37,17 @@ fn parse_hid(text: &str) -> Result<(u32, u32), String> {
     Ok((v << (8 * (4 - n)), 8 * n))
 }
 
+/// A DECnet address `area.node`, as the 16-bit number `area << 10 | node`.
+fn parse_decnet(text: &str) -> Result<u32, String> {
+    let mut parts = text.split('.');
+    let area: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    let node: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    if parts.next().is_some() || area > 63 || node > 1023 {
+        return Err(format!("invalid DECnet address '{text}'"));
+    }
+    Ok(area << 10 | node)
+}
+
 fn mask_of(bits: u32) -> u32 {
     if bits == 0 {
         0
@@ -46,13 +57,14 @@ fn mask_of(bits: u32) -> u32 {
 }
 
 impl Gen {
-    /// `A & mask == value` at `off` (no `and` for a full mask).
-    fn masked_word(&mut self, off: u32, value: u32, mask: u32) -> Frag {
-        let mut s = vec![ld(BPF_W, off)];
+    /// `A & mask == value` for the word at `off` of the network-layer header (no `and`
+    /// for a full mask).
+    fn masked_word(&mut self, off: u32, value: u32, mask: u32) -> Result<Frag, String> {
+        let mut s = self.ld_nl(BPF_W, off)?;
         if mask != 0xffff_ffff {
             s.push(Insn::stmt(BPF_ALU | BPF_AND | BPF_K, mask));
         }
-        self.g.eq(s, value)
+        Ok(self.g.eq(s, value))
     }
 
     /// One direction-combined host/net test on a protocol whose source and destination
@@ -68,7 +80,7 @@ impl Gen {
     ) -> Result<Frag, String> {
         let one = |g: &mut Gen, off: u32| -> Result<Frag, String> {
             let lt = g.linktype(proto)?;
-            let t = g.masked_word(g.nl() + off, addr & mask, mask);
+            let t = g.masked_word(off, addr & mask, mask)?;
             Ok(g.g.and(lt, t))
         };
         match dir {
@@ -146,7 +158,7 @@ impl Gen {
                     mask[4 * i + 2],
                     mask[4 * i + 3],
                 ]);
-                let t = g.masked_word(g.nl() + off + 4 * i as u32, w & m, m);
+                let t = g.masked_word(off + 4 * i as u32, w & m, m)?;
                 f = Some(match f {
                     None => t,
                     Some(a) => g.g.and(a, t),
@@ -171,27 +183,83 @@ impl Gen {
         }
     }
 
+    /// One DECnet address field, in its four layouts (short or long header, with or
+    /// without one padding byte).
+    fn decnet_addr(&mut self, addr: u32, short: u32, long: u32) -> Result<Frag, String> {
+        let dn = self.linktype(ethertype::DN)?;
+        let k = ((addr & 0xff) << 8) | (addr >> 8);
+        let mut f: Option<Frag> = None;
+        for (flags, padded, off) in [
+            (2, false, short),
+            (2, true, short + 1),
+            (6, false, long),
+            (6, true, long + 1),
+        ] {
+            // The routing header follows a 2-byte length field.
+            let mut s = if padded {
+                self.ld_nl(BPF_H, 2)?
+            } else {
+                self.ld_nl(BPF_B, 2)?
+            };
+            let (m, v) = if padded {
+                (0xff07, 0x8100 | flags)
+            } else {
+                (0x7, flags)
+            };
+            s.push(Insn::stmt(BPF_ALU | BPF_AND | BPF_K, m));
+            let hdr = self.g.eq(s, v);
+            let a = self.ld_nl(BPF_H, off + 2)?;
+            let t = self.g.eq(a, k);
+            let x = self.g.and(hdr, t);
+            f = Some(match f {
+                None => x,
+                Some(p) => self.g.or(p, x),
+            });
+        }
+        Ok(self.g.and(dn, f.expect("four layouts")))
+    }
+
+    fn decnet_host(&mut self, addr: u32, dir: Dir) -> Result<Frag, String> {
+        Ok(match dir {
+            Dir::Src => self.decnet_addr(addr, 3, 15)?,
+            Dir::Dst => self.decnet_addr(addr, 1, 7)?,
+            Dir::And => {
+                let s = self.decnet_addr(addr, 3, 15)?;
+                let d = self.decnet_addr(addr, 1, 7)?;
+                self.g.and(s, d)
+            }
+            _ => {
+                let s = self.decnet_addr(addr, 3, 15)?;
+                let d = self.decnet_addr(addr, 1, 7)?;
+                self.g.or(s, d)
+            }
+        })
+    }
+
     /// `ip proto n`: IPv4 with protocol field n.
     pub fn ip_proto(&mut self, n: u32) -> Result<Frag, String> {
         let ip = self.linktype(ethertype::IP)?;
-        let t = self.g.eq(vec![ld(BPF_B, self.nl() + 9)], n);
+        let s = self.ld_nl(BPF_B, 9)?;
+        let t = self.g.eq(s, n);
         Ok(self.g.and(ip, t))
     }
 
     /// The IPv6 next header is n, directly or after a fragment header.
-    pub fn ip6_nexthdr(&mut self, n: u32) -> Frag {
-        let nl = self.nl();
-        let direct = self.g.eq(vec![ld(BPF_B, nl + 6)], n);
-        let frag = self.g.eq(vec![ld(BPF_B, nl + 6)], 44);
-        let inner = self.g.eq(vec![ld(BPF_B, nl + 40)], n);
+    pub fn ip6_nexthdr(&mut self, n: u32) -> Result<Frag, String> {
+        let s = self.ld_nl(BPF_B, 6)?;
+        let direct = self.g.eq(s, n);
+        let s = self.ld_nl(BPF_B, 6)?;
+        let frag = self.g.eq(s, 44);
+        let s = self.ld_nl(BPF_B, 40)?;
+        let inner = self.g.eq(s, n);
         let viafrag = self.g.and(frag, inner);
-        self.g.or(direct, viafrag)
+        Ok(self.g.or(direct, viafrag))
     }
 
     /// `ip6 proto n`.
     pub fn ip6_proto(&mut self, n: u32) -> Result<Frag, String> {
         let ip6 = self.linktype(ethertype::IPV6)?;
-        let t = self.ip6_nexthdr(n);
+        let t = self.ip6_nexthdr(n)?;
         Ok(self.g.and(ip6, t))
     }
 
@@ -202,26 +270,30 @@ impl Gen {
         Ok(self.g.or(a, b))
     }
 
-    /// Where the OSI network protocol identifier sits: after the 3-byte LLC header.
-    fn osi_base(&self) -> u32 {
+    /// A load at `off` from the 802.2 LLC header (OSI packets follow its 3 bytes).
+    fn ld_llc(&mut self, size: u16, off: u32) -> Result<Vec<Insn>, String> {
         let l = self.link;
         match l.kind {
-            super::link::Kind::Llc => l.off_linkpl - 8,
-            _ => l.off_linkpl,
+            super::link::Kind::Llc | super::link::Kind::Sunatm => {
+                Ok(vec![ld(size, l.off_linkpl - 8 + off)])
+            }
+            _ => self.ld_pl(size, off),
         }
     }
 
     /// `iso proto n`.
     pub fn iso_proto(&mut self, n: u32) -> Result<Frag, String> {
         let iso = self.linktype(0xfe)?;
-        let t = self.g.eq(vec![ld(BPF_B, self.osi_base() + 3)], n);
+        let s = self.ld_llc(BPF_B, 3)?;
+        let t = self.g.eq(s, n);
         Ok(self.g.and(iso, t))
     }
 
     /// `isis proto n`: the IS-IS PDU type.
     pub fn isis_proto(&mut self, n: u32) -> Result<Frag, String> {
         let isis = self.iso_proto(0x83)?;
-        let t = self.g.eq(vec![ld(BPF_B, self.osi_base() + 7)], n);
+        let s = self.ld_llc(BPF_B, 7)?;
+        let t = self.g.eq(s, n);
         Ok(self.g.and(isis, t))
     }
 
@@ -238,13 +310,10 @@ impl Gen {
     }
 
     /// Not a non-first IPv4 fragment.
-    pub fn ipv4_not_fragment(&mut self) -> Frag {
-        let t = self.g.test(
-            vec![ld(BPF_H, self.nl() + 6)],
-            BPF_JMP | BPF_JSET | BPF_K,
-            0x1fff,
-        );
-        self.g.not(t)
+    pub fn ipv4_not_fragment(&mut self) -> Result<Frag, String> {
+        let s = self.ld_nl(BPF_H, 6)?;
+        let t = self.g.test(s, BPF_JMP | BPF_JSET | BPF_K, 0x1fff);
+        Ok(self.g.not(t))
     }
 
     /// A protocol name used alone.
@@ -300,30 +369,31 @@ impl Gen {
         v6: bool,
         dir: Dir,
         test: &mut dyn FnMut(&mut Gen, Vec<Insn>) -> Frag,
-    ) -> Frag {
-        let nl = self.nl();
-        let mut at = |g: &mut Gen, off: u32| -> Frag {
+    ) -> Result<Frag, String> {
+        let mut at = |g: &mut Gen, off: u32| -> Result<Frag, String> {
             if v6 {
-                test(g, vec![ld(BPF_H, nl + 40 + off)])
+                let s = g.ld_nl(BPF_H, 40 + off)?;
+                Ok(test(g, s))
             } else {
-                let ldx = g.ldx_iphdrlen();
-                test(g, vec![ldx, Insn::stmt(BPF_LD | BPF_H | BPF_IND, nl + off)])
+                let mut s = g.ipv4_payload_x()?;
+                s.push(Insn::stmt(BPF_LD | BPF_H | BPF_IND, g.nl() + off));
+                Ok(test(g, s))
             }
         };
-        match dir {
-            Dir::Src => at(self, 0),
-            Dir::Dst => at(self, 2),
+        Ok(match dir {
+            Dir::Src => at(self, 0)?,
+            Dir::Dst => at(self, 2)?,
             Dir::And => {
-                let a = at(self, 0);
-                let b = at(self, 2);
+                let a = at(self, 0)?;
+                let b = at(self, 2)?;
                 self.g.and(a, b)
             }
             _ => {
-                let a = at(self, 0);
-                let b = at(self, 2);
+                let a = at(self, 0)?;
+                let b = at(self, 2)?;
                 self.g.or(a, b)
             }
-        }
+        })
     }
 
     /// Ports over IPv6 then IPv4 for the given IP protocols.
@@ -343,8 +413,9 @@ impl Gen {
         let ip6 = self.linktype(ethertype::IPV6)?;
         let mut any6: Option<Frag> = None;
         for &p in protos {
-            let pt = self.g.eq(vec![ld(BPF_B, self.nl() + 6)], p);
-            let t = self.port_tests(true, dir, &mut test);
+            let s = self.ld_nl(BPF_B, 6)?;
+            let pt = self.g.eq(s, p);
+            let t = self.port_tests(true, dir, &mut test)?;
             let f = self.g.and(pt, t);
             any6 = Some(match any6 {
                 None => f,
@@ -356,9 +427,10 @@ impl Gen {
         let ip = self.linktype(ethertype::IP)?;
         let mut any4: Option<Frag> = None;
         for &p in protos {
-            let pt = self.g.eq(vec![ld(BPF_B, self.nl() + 9)], p);
-            let nofrag = self.ipv4_not_fragment();
-            let t = self.port_tests(false, dir, &mut test);
+            let s = self.ld_nl(BPF_B, 9)?;
+            let pt = self.g.eq(s, p);
+            let nofrag = self.ipv4_not_fragment()?;
+            let t = self.port_tests(false, dir, &mut test)?;
             let nt = self.g.and(nofrag, t);
             let f = self.g.and(pt, nt);
             any4 = Some(match any4 {
@@ -429,7 +501,20 @@ impl Gen {
             self.check_wlan_dir(q, what)?;
         }
         match id {
+            Id::Num(v)
+                if q.proto == Proto::Decnet
+                    && matches!(q.addr, AddrKind::Default | AddrKind::Host) =>
+            {
+                self.decnet_host(v & 0xffff, q.dir)
+            }
             Id::Num(v) => self.num_id(q, v),
+            Id::Hid(text)
+                if q.proto == Proto::Decnet
+                    && matches!(q.addr, AddrKind::Default | AddrKind::Host) =>
+            {
+                let addr = parse_decnet(&text)?;
+                self.decnet_host(addr, q.dir)
+            }
             Id::Hid(text) => {
                 let (v, bits) = parse_hid(&text)?;
                 if q.proto == Proto::Link

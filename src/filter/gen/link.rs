@@ -71,6 +71,11 @@ pub enum Kind {
     /// ATM LANE after `lane`: an Ethernet frame after a 2-byte header, LE control frames
     /// (0xff00) excluded.
     Lane,
+    /// 802.11 without a radio header: data frames carry an LLC header after a header
+    /// whose length depends on the frame (see [`Vl`]).
+    Wlan,
+    /// OpenBSD pflog: address family byte; a header whose length is in its first byte.
+    Pflog,
     /// A link type libpcap knows but generates no protocol tests for.
     NotImplemented,
 }
@@ -86,6 +91,20 @@ pub enum Mac {
     },
     /// ARCnet one-byte addresses: source at 0, destination at 1.
     Arcnet,
+    /// 802.11: up to four addresses whose meaning depends on the frame.
+    Wlan,
+}
+
+/// A link payload whose offset is only known at run time: a prologue computes it into a
+/// scratch word, and loads relative to the payload go through X.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Vl {
+    /// The payload is at a fixed offset.
+    None,
+    /// After an 802.11 header at 0: 24 bytes, 26 for QoS data frames.
+    Wlan,
+    /// After the pflog header: its length byte rounded up to a multiple of 4.
+    Pflog,
 }
 
 /// The offsets of the link layer as compilation proceeds.
@@ -104,6 +123,9 @@ pub struct LinkState {
     pub mpls_depth: u32,
     /// `pppoes` was seen: the payload is PPP.
     pub pppoes: bool,
+    /// Whether the payload offset is computed at run time (then `off_linkpl` is relative
+    /// to it, so 0).
+    pub vl: Vl,
 }
 
 impl LinkState {
@@ -119,6 +141,7 @@ impl LinkState {
             mpls_ok: false,
             mpls_depth: 0,
             pppoes: false,
+            vl: Vl::None,
         };
         let ether = |base: u32| LinkState {
             mac: Mac::Six {
@@ -176,6 +199,16 @@ impl LinkState {
             226 => s(Kind::Ipnet, 1, 24),
             114 => s(Kind::Ltalk, 0, 0),
             123 => s(Kind::Sunatm, 10, 12),
+            105 => LinkState {
+                mac: Mac::Wlan,
+                vl: Vl::Wlan,
+                off_nl: 8,
+                ..s(Kind::Wlan, 6, 0)
+            },
+            117 => LinkState {
+                vl: Vl::Pflog,
+                ..s(Kind::Pflog, 1, 0)
+            },
             d if known_dlt(d) => s(Kind::NotImplemented, 0, 0),
             _ => return None,
         })
@@ -281,6 +314,23 @@ impl Gen {
                 _ => self.g.constant(false),
             },
             Kind::Ltalk => self.g.constant(false),
+            Kind::Pflog => match proto {
+                ethertype::IP => self.g.eq(vec![ld(BPF_B, 1)], 2),
+                ethertype::IPV6 => self.g.eq(vec![ld(BPF_B, 1)], 10),
+                _ => self.g.constant(false),
+            },
+            Kind::Wlan => {
+                let ctl = self
+                    .g
+                    .test(vec![ld(BPF_B, 0)], BPF_JMP | BPF_JSET | BPF_K, 0x04);
+                let not_ctl = self.g.not(ctl);
+                let data = self
+                    .g
+                    .test(vec![ld(BPF_B, 0)], BPF_JMP | BPF_JSET | BPF_K, 0x08);
+                let head = self.g.and(not_ctl, data);
+                let t = self.vl_llc_linktype(proto)?;
+                self.g.and(head, t)
+            }
             Kind::Sunatm => {
                 let llc = self.g.eq(
                     vec![ld(BPF_B, 0), Insn::stmt(BPF_ALU | BPF_AND | BPF_K, 0xf)],
@@ -329,6 +379,32 @@ impl Gen {
                 ))
             }
         })
+    }
+
+    /// An LLC header at the run-time payload offset (802.11 data frames).
+    fn vl_llc_linktype(&mut self, proto: u32) -> Result<Frag, String> {
+        let (size, off, k) = match proto {
+            0xfe => (BPF_H, 0, 0xfefe),
+            0xf0 => (BPF_H, 0, 0xf0f0),
+            0x42 => (BPF_B, 0, 0x42),
+            ethertype::IPX => (BPF_B, 0, 0xe0),
+            ethertype::ATALK | ethertype::AARP => {
+                let oui: u32 = if proto == ethertype::ATALK {
+                    0x080007
+                } else {
+                    0
+                };
+                let a = self.ld_pl(BPF_W, 4)?;
+                let t = self.g.eq(a, oui << 16 | proto);
+                let b = self.ld_pl(BPF_W, 0)?;
+                let h = self.g.eq(b, 0xaaaa_0300 | (oui >> 16));
+                return Ok(self.g.and(t, h));
+            }
+            p if p <= 1500 => (BPF_B, 0, p),
+            p => (BPF_H, 6, p),
+        };
+        let s = self.ld_pl(size, off)?;
+        Ok(self.g.eq(s, k))
     }
 
     /// 802.2 links: SNAP types, or SAPs at the LLC header.

@@ -17,7 +17,7 @@ pub mod other;
 use self::arith::Value;
 use self::link::{ethertype, LinkState};
 use super::ast::*;
-use super::cfg::{Frag, Graph};
+use super::cfg::{self, Frag, Graph};
 use super::parse::{Sink, QUAL_SYNTAX};
 use crate::bpf::insn::*;
 use crate::bpf::Insn;
@@ -38,6 +38,8 @@ pub struct Gen {
     vlan_name: Option<&'static str>,
     regs_used: u32,
     next_reg: u32,
+    /// The scratch word holding the run-time link payload offset, once something used it.
+    vl_reg: Option<u32>,
 }
 
 /// libpcap's name for a protocol qualifier, as it appears in messages.
@@ -117,6 +119,7 @@ impl Gen {
             vlan_name: None,
             regs_used: 0,
             next_reg: 0,
+            vl_reg: None,
         })
     }
 
@@ -128,9 +131,121 @@ impl Gen {
         )
     }
 
-    /// Offset of the network-layer header.
+    /// Offset of the network-layer header (relative to the run-time payload offset when
+    /// the link has one).
     pub fn nl(&self) -> u32 {
         self.link.off_linkpl + self.link.off_nl
+    }
+
+    /// The scratch word with the run-time payload offset, if the link has one.
+    fn vl(&mut self) -> Result<Option<u32>, String> {
+        if self.link.vl == link::Vl::None {
+            return Ok(None);
+        }
+        if let Some(r) = self.vl_reg {
+            return Ok(Some(r));
+        }
+        let r = self.alloc_reg_pub()?;
+        self.vl_reg = Some(r);
+        Ok(Some(r))
+    }
+
+    /// A load at `off` from the link payload.
+    pub fn ld_pl(&mut self, size: u16, off: u32) -> Result<Vec<Insn>, String> {
+        let k = self.link.off_linkpl + off;
+        Ok(match self.vl()? {
+            None => vec![Insn::stmt(BPF_LD | size | BPF_ABS, k)],
+            Some(r) => vec![
+                Insn::stmt(BPF_LDX | BPF_MEM, r),
+                Insn::stmt(BPF_LD | size | BPF_IND, k),
+            ],
+        })
+    }
+
+    /// A load at `off` from the network-layer header.
+    pub fn ld_nl(&mut self, size: u16, off: u32) -> Result<Vec<Insn>, String> {
+        let nl = self.link.off_nl;
+        self.ld_pl(size, nl + off)
+    }
+
+    /// Statements leaving X = offset of the IPv4 payload minus the network-layer offset
+    /// (add [`Gen::nl`] to loads through X).
+    pub fn ipv4_payload_x(&mut self) -> Result<Vec<Insn>, String> {
+        Ok(match self.vl()? {
+            None => vec![self.ldx_iphdrlen()],
+            Some(r) => vec![
+                Insn::stmt(BPF_LDX | BPF_MEM, r),
+                Insn::stmt(BPF_LD | BPF_B | BPF_IND, self.nl()),
+                Insn::stmt(BPF_ALU | BPF_AND | BPF_K, 0xf),
+                Insn::stmt(BPF_ALU | BPF_LSH | BPF_K, 2),
+                Insn::stmt(BPF_ALU | BPF_ADD | BPF_X, 0),
+                Insn::stmt(BPF_MISC | BPF_TAX, 0),
+            ],
+        })
+    }
+
+    /// Statements leaving X = the run-time payload offset (nothing for fixed links).
+    pub fn payload_x(&mut self) -> Result<Option<u32>, String> {
+        self.vl()
+    }
+
+    /// Wires the finished program and puts the payload-offset prologue in front when
+    /// something used it; returns the entry block.
+    pub fn finish(&mut self, f: &Frag) -> usize {
+        self.g.finish(f);
+        let Some(r) = self.vl_reg else {
+            return f.entry;
+        };
+        let entry = cfg::Target::Block(f.entry);
+        let ldb = |k| Insn::stmt(BPF_LD | BPF_B | BPF_ABS, k);
+        match self.link.vl {
+            link::Vl::Pflog => {
+                self.g.prepend(
+                    f,
+                    vec![
+                        ldb(0),
+                        Insn::stmt(BPF_ALU | BPF_ADD | BPF_K, 3),
+                        Insn::stmt(BPF_ALU | BPF_AND | BPF_K, 0xffff_fffc),
+                        Insn::stmt(BPF_ST, r),
+                    ],
+                );
+                f.entry
+            }
+            link::Vl::Wlan => {
+                let jset = BPF_JMP | BPF_JSET | BPF_K;
+                let add2 = self.g.block(
+                    vec![
+                        Insn::stmt(BPF_LD | BPF_MEM, r),
+                        Insn::stmt(BPF_ALU | BPF_ADD | BPF_K, 2),
+                        Insn::stmt(BPF_ST, r),
+                    ],
+                    BPF_JMP | BPF_JEQ | BPF_K,
+                    0,
+                    entry,
+                    entry,
+                );
+                let qos = self
+                    .g
+                    .block(vec![], jset, 0x80, cfg::Target::Block(add2), entry);
+                let ctl = self
+                    .g
+                    .block(vec![], jset, 0x04, entry, cfg::Target::Block(qos));
+                self.g.block(
+                    vec![
+                        Insn::stmt(BPF_LDX | BPF_IMM, 0),
+                        Insn::stmt(BPF_MISC | BPF_TXA, 0),
+                        Insn::stmt(BPF_ALU | BPF_ADD | BPF_K, 24),
+                        Insn::stmt(BPF_ST, r),
+                        Insn::stmt(BPF_LD | BPF_B | BPF_IND, 0),
+                    ],
+                    jset,
+                    0x08,
+                    cfg::Target::Block(ctl),
+                    entry,
+                )
+            }
+            link::Vl::None => f.entry,
+        }
     }
 
     fn prim(&mut self, p: Prim) -> Result<Frag, String> {
@@ -196,6 +311,8 @@ impl Gen {
             Prim::WlanType { ty, subtype } => self.wlan_type(&ty, subtype.as_ref()),
             Prim::WlanSubtype(s) => self.wlan_subtype(&s),
             Prim::WlanDir(d) => self.wlan_dir(&d),
+            Prim::Llc(kind) => self.llc(kind.as_deref()),
+            Prim::Byte { index, op, value } => Ok(self.byte_op(index, op, value)),
             other => Err(format!("{other:?} is not supported by this compiler yet")),
         }
     }
@@ -205,6 +322,7 @@ impl Gen {
             Proto::Default | Proto::Link => match self.link.mac {
                 link::Mac::Six { dst, .. } => Ok(self.ether_addr_test(dst, [0xff; 6])),
                 link::Mac::Arcnet => Ok(self.arcnet_dst_is(0)),
+                link::Mac::Wlan => Ok(self.wlan_broadcast()),
                 link::Mac::None => Err("not a broadcast link".to_string()),
             },
             Proto::Ip => {
@@ -213,7 +331,7 @@ impl Gen {
                 }
                 let ip = self.linktype(ethertype::IP)?;
                 let hostmask = !self.netmask;
-                let mut s = vec![Insn::stmt(BPF_LD | BPF_W | BPF_ABS, self.nl() + 16)];
+                let mut s = self.ld_nl(BPF_W, 16)?;
                 if hostmask != 0xffff_ffff {
                     s.push(Insn::stmt(BPF_ALU | BPF_AND | BPF_K, hostmask));
                 }
@@ -235,22 +353,19 @@ impl Gen {
                     1,
                 )),
                 link::Mac::Arcnet => Ok(self.arcnet_dst_is(0)),
+                link::Mac::Wlan => Ok(self.wlan_multicast()),
                 link::Mac::None => Err("link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel".to_string()),
             },
             Proto::Ip => {
                 let ip = self.linktype(ethertype::IP)?;
-                let t = self.g.test(
-                    vec![Insn::stmt(BPF_LD | BPF_B | BPF_ABS, self.nl() + 16)],
-                    BPF_JMP | BPF_JGE | BPF_K,
-                    0xe0,
-                );
+                let s = self.ld_nl(BPF_B, 16)?;
+                let t = self.g.test(s, BPF_JMP | BPF_JGE | BPF_K, 0xe0);
                 Ok(self.g.and(ip, t))
             }
             Proto::Ip6 => {
                 let ip6 = self.linktype(ethertype::IPV6)?;
-                let t = self
-                    .g
-                    .eq(vec![Insn::stmt(BPF_LD | BPF_B | BPF_ABS, self.nl() + 24)], 0xff);
+                let s = self.ld_nl(BPF_B, 24)?;
+                let t = self.g.eq(s, 0xff);
                 Ok(self.g.and(ip6, t))
             }
             _ => Err("only IP multicast filters supported on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel".to_string()),
@@ -306,6 +421,9 @@ impl Gen {
 
     /// MAC source/destination address tests by direction.
     pub fn ether_host(&mut self, mac: [u8; 6], dir: Dir) -> Result<Frag, String> {
+        if self.link.mac == link::Mac::Wlan {
+            return self.wlan_host(mac, dir);
+        }
         let link::Mac::Six { dst, src } = self.link.mac else {
             return Err("ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel".into());
         };

@@ -371,6 +371,7 @@ impl Gen {
                     mpls_ok: true,
                     mpls_depth: 0,
                     pppoes: false,
+                    vl: link::Vl::None,
                 };
                 t
             }
@@ -486,5 +487,252 @@ impl Gen {
         }
         let base = self.wlan_base()?;
         Ok(self.g.eq(vec![ld(BPF_B, base + 1), and_k(0x03)], v))
+    }
+}
+
+const LLC_TYPES: &[(&str, u32, u32)] = &[
+    // (name, mask of the control byte, value); "i" is tested separately.
+    ("s", 0x03, 0x01),
+    ("u", 0x03, 0x03),
+    ("rr", 0x0f, 0x01),
+    ("rnr", 0x0f, 0x05),
+    ("rej", 0x0f, 0x09),
+    ("ui", 0xef, 0x03),
+    ("ua", 0xef, 0x63),
+    ("disc", 0xef, 0x43),
+    ("dm", 0xef, 0x0f),
+    ("sabme", 0xef, 0x6f),
+    ("test", 0xef, 0xe3),
+    ("xid", 0xef, 0xaf),
+    ("frmr", 0xef, 0x87),
+];
+
+impl Gen {
+    /// `llc [kind]`: an 802.2 LLC frame, optionally of one control-field kind.
+    pub fn llc(&mut self, kind: Option<&str>) -> Result<Frag, String> {
+        let sub = match kind {
+            None => None,
+            Some("i") => Some((0, 0)),
+            Some(k) => Some(
+                LLC_TYPES
+                    .iter()
+                    .find(|(n, _, _)| *n == k)
+                    .map(|&(_, m, v)| (m, v))
+                    .ok_or_else(|| format!("unknown LLC type name \"{k}\""))?,
+            ),
+        };
+        let (base, ctl): (Frag, Vec<Insn>) = match self.dlt {
+            1 => {
+                let len = self
+                    .g
+                    .test(vec![ld(BPF_H, 12)], BPF_JMP | BPF_JGT | BPF_K, 1500);
+                let is_len = self.g.not(len);
+                let raw = self.g.eq(vec![ld(BPF_H, 14)], 0xffff);
+                let not_raw = self.g.not(raw);
+                (self.g.and(is_len, not_raw), vec![ld(BPF_B, 16)])
+            }
+            10 | 6 | 11 => {
+                let llc = self.link.off_linkpl - 8;
+                (self.g.constant(true), vec![ld(BPF_B, llc + 2)])
+            }
+            123 => (
+                self.g.eq(vec![ld(BPF_B, 0), and_k(0xf)], 2),
+                vec![ld(BPF_B, 6)],
+            ),
+            105 => {
+                let c = self.fc_jset(0, 0x04);
+                let not_ctl = self.g.not(c);
+                let data = self.fc_jset(0, 0x08);
+                let f = self.g.and(not_ctl, data);
+                let s = self.ld_pl(BPF_B, 2)?;
+                (f, s)
+            }
+            d => return Err(format!("'llc' not supported for {}", link::description(d))),
+        };
+        Ok(match sub {
+            None => base,
+            Some((0, 0)) => {
+                let t = self.g.test(ctl, BPF_JMP | BPF_JSET | BPF_K, 1);
+                let t = self.g.not(t);
+                self.g.and(base, t)
+            }
+            Some((m, v)) => {
+                let mut s = ctl;
+                s.push(and_k(m));
+                let t = self.g.eq(s, v);
+                self.g.and(base, t)
+            }
+        })
+    }
+
+    /// `byte index op value` (libpcap drops the load for `&` and `|`, so those test 0).
+    pub fn byte_op(&mut self, index: u32, op: char, value: u32) -> Frag {
+        match op {
+            '=' => self.g.eq(vec![ld(BPF_B, index)], value),
+            '<' => {
+                let t = self
+                    .g
+                    .test(vec![ld(BPF_B, index)], BPF_JMP | BPF_JGE | BPF_K, value);
+                self.g.not(t)
+            }
+            '>' => self
+                .g
+                .test(vec![ld(BPF_B, index)], BPF_JMP | BPF_JGT | BPF_K, value),
+            c => {
+                let alu = if c == '&' { BPF_AND } else { BPF_OR };
+                let t = self.g.eq(vec![Insn::stmt(BPF_ALU | alu | BPF_K, value)], 0);
+                self.g.not(t)
+            }
+        }
+    }
+}
+
+/// What to test at an 802.11 address offset.
+#[derive(Clone, Copy)]
+enum AddrTest {
+    Equals([u8; 6]),
+    Group,
+}
+
+impl Gen {
+    fn fc_jset(&mut self, byte: u32, mask: u32) -> Frag {
+        self.g
+            .test(vec![ld(BPF_B, byte)], BPF_JMP | BPF_JSET | BPF_K, mask)
+    }
+
+    fn wlan_addr_at(&mut self, off: u32, t: AddrTest) -> Frag {
+        match t {
+            AddrTest::Equals(mac) => {
+                let lo = u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]);
+                let hi = u16::from_be_bytes([mac[0], mac[1]]) as u32;
+                let a = self.g.eq(vec![ld(BPF_W, off + 2)], lo);
+                let b = self.g.eq(vec![ld(BPF_H, off)], hi);
+                self.g.and(a, b)
+            }
+            AddrTest::Group => self.fc_jset(off, 1),
+        }
+    }
+
+    /// `not x then y`, `x then z` — the pattern libpcap uses to pick an address by a flag.
+    fn by_flag(
+        &mut self,
+        byte: u32,
+        mask: u32,
+        clear: impl FnOnce(&mut Gen) -> Frag,
+        set: impl FnOnce(&mut Gen) -> Frag,
+    ) -> Frag {
+        let f1 = self.fc_jset(byte, mask);
+        let nf1 = self.g.not(f1);
+        let a = clear(self);
+        let left = self.g.and(nf1, a);
+        let f2 = self.fc_jset(byte, mask);
+        let b = set(self);
+        let right = self.g.and(f2, b);
+        self.g.or(left, right)
+    }
+
+    /// The source address of non-control frames (addr2, addr3 or addr4 by DS bits).
+    fn wlan_src(&mut self, t: AddrTest) -> Frag {
+        let ctl = self.fc_jset(0, 0x04);
+        let not_ctl = self.g.not(ctl);
+        let body = self.by_flag(
+            0,
+            0x08,
+            |g| g.wlan_addr_at(10, t),
+            |g| {
+                g.by_flag(
+                    1,
+                    0x02,
+                    |g| g.wlan_addr_at(10, t),
+                    |g| {
+                        g.by_flag(
+                            1,
+                            0x01,
+                            |g| g.wlan_addr_at(16, t),
+                            |g| g.wlan_addr_at(24, t),
+                        )
+                    },
+                )
+            },
+        );
+        self.g.and(not_ctl, body)
+    }
+
+    /// The destination address of non-control frames (addr1, or addr3 going to the DS).
+    fn wlan_dst(&mut self, t: AddrTest) -> Frag {
+        let ctl = self.fc_jset(0, 0x04);
+        let not_ctl = self.g.not(ctl);
+        let body = self.by_flag(
+            0,
+            0x08,
+            |g| g.wlan_addr_at(4, t),
+            |g| g.by_flag(1, 0x01, |g| g.wlan_addr_at(4, t), |g| g.wlan_addr_at(16, t)),
+        );
+        self.g.and(not_ctl, body)
+    }
+
+    /// Not a CTS or ACK control frame (which have no transmitter address).
+    fn wlan_has_addr2(&mut self) -> Frag {
+        let ctl = self.g.eq(vec![ld(BPF_B, 0), and_k(0x0c)], 0x04);
+        let cts = self.g.eq(vec![ld(BPF_B, 0), and_k(0xf0)], 0xc0);
+        let ack = self.g.eq(vec![ld(BPF_B, 0), and_k(0xf0)], 0xd0);
+        let either = self.g.or(cts, ack);
+        let bad = self.g.and(ctl, either);
+        self.g.not(bad)
+    }
+
+    pub fn wlan_host(&mut self, mac: [u8; 6], dir: Dir) -> Result<Frag, String> {
+        let t = AddrTest::Equals(mac);
+        Ok(match dir {
+            Dir::Src => self.wlan_src(t),
+            Dir::Dst => self.wlan_dst(t),
+            Dir::And => {
+                let s = self.wlan_src(t);
+                let d = self.wlan_dst(t);
+                self.g.and(s, d)
+            }
+            Dir::Default | Dir::Or | Dir::Undef => {
+                let s = self.wlan_src(t);
+                let d = self.wlan_dst(t);
+                self.g.or(s, d)
+            }
+            Dir::Addr1 => self.wlan_addr_at(4, t),
+            Dir::Addr2 => {
+                let ok = self.wlan_has_addr2();
+                let a = self.wlan_addr_at(10, t);
+                self.g.and(ok, a)
+            }
+            Dir::Addr3 => {
+                let ctl = self.g.eq(vec![ld(BPF_B, 0), and_k(0x0c)], 0x04);
+                let not_ctl = self.g.not(ctl);
+                let a = self.wlan_addr_at(16, t);
+                self.g.and(not_ctl, a)
+            }
+            Dir::Addr4 => {
+                let both = self.g.eq(vec![ld(BPF_B, 1), and_k(0x03)], 0x03);
+                let a = self.wlan_addr_at(24, t);
+                self.g.and(both, a)
+            }
+            Dir::Ra => {
+                let data = self.fc_jset(0, 0x08);
+                let a = self.wlan_addr_at(4, t);
+                self.g.and(data, a)
+            }
+            Dir::Ta => {
+                let data = self.fc_jset(0, 0x08);
+                let ok = self.wlan_has_addr2();
+                let a = self.wlan_addr_at(10, t);
+                let b = self.g.and(ok, a);
+                self.g.and(data, b)
+            }
+        })
+    }
+
+    pub fn wlan_broadcast(&mut self) -> Frag {
+        self.wlan_dst(AddrTest::Equals([0xff; 6]))
+    }
+
+    pub fn wlan_multicast(&mut self) -> Frag {
+        self.wlan_dst(AddrTest::Group)
     }
 }

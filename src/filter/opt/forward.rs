@@ -99,8 +99,16 @@ pub fn run(g: &mut Graph, entry: usize, budget: &mut Budget) -> Vec<Vec<bool>> {
                 arrive(&mut at, b, to, st, &mut t);
             }
             None => {
+                let mut false_edge = Some(st.clone());
+                let mut true_edge = Some(st);
                 for outcome in [true, false] {
-                    let mut es = st.clone();
+                    // The true edge takes the block's state; the false edge its copy.
+                    let taken = if outcome {
+                        true_edge.take()
+                    } else {
+                        false_edge.take()
+                    };
+                    let mut es = taken.expect("one state per edge");
                     if let Some(c) = operand {
                         es.learn(&t, op(code), c, outcome);
                     }

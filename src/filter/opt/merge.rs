@@ -27,6 +27,10 @@ pub fn run(g: &mut Graph, mut entry: usize) -> usize {
             entry = x;
         }
     }
+    // Drop what the other passes made unreachable before the hashing work.
+    let Some(entry) = renumber(g, entry) else {
+        return entry;
+    };
     absorb_single_successors(g, entry);
     share_identical(g, entry);
     renumber(g, entry).unwrap_or(entry)

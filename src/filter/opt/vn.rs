@@ -554,16 +554,14 @@ impl State {
                 }
                 None => false,
             });
-        let mut facts = Vec::with_capacity(self.facts.len());
-        for &(v, f) in &self.facts {
-            if let Some(&(_, g)) = o.facts.iter().find(|(w, _)| *w == v) {
-                let m = f.meet(&g);
-                if !m.is_top() {
-                    facts.push((v, m));
+        self.facts
+            .retain_mut(|(v, f)| match o.facts.iter().find(|(w, _)| w == v) {
+                Some((_, g)) => {
+                    *f = f.meet(g);
+                    !f.is_top()
                 }
-            }
-        }
-        self.facts = facts;
+                None => false,
+            });
     }
 }
 
