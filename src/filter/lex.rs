@@ -591,10 +591,16 @@ fn classify_colon(word: &str) -> Result<(Option<Tok>, usize), String> {
         let mac_like = text.trim_end_matches(|c: char| c.is_ascii_hexdigit());
         return Err(format!("bogus ethernet address {mac_like}"));
     }
-    // Otherwise the colon is an operator: classify what comes before it alone.
+    // A number before the colon (`proto[index:size]`): the colon is an operator.
     match word.find(':') {
         Some(0) | None => Ok((None, 0)),
-        Some(i) => classify(&word[..i]),
+        Some(i)
+            if word[..i].bytes().all(|c| c.is_ascii_alphanumeric())
+                && word.as_bytes()[0].is_ascii_digit() =>
+        {
+            classify(&word[..i])
+        }
+        Some(_) => Err(SYNTAX.to_string()),
     }
 }
 

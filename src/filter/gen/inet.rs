@@ -356,6 +356,7 @@ impl Gen {
             Proto::Ah => self.ip_or_ip6_proto(51),
             Proto::Esp => self.ip_or_ip6_proto(50),
             Proto::Link => Err("link layer applied in wrong context".into()),
+            Proto::Radio => Err("'radio' is not a valid protocol type".into()),
             p => Err(format!(
                 "'{}' is not supported by this compiler yet",
                 proto_name(p)
@@ -496,8 +497,13 @@ impl Gen {
             AddrKind::Portrange => "port ranges",
             _ => "addresses other than 802.11 MAC addresses",
         };
+        if matches!(q.addr, AddrKind::Port | AddrKind::Portrange)
+            && self.link.kind == super::link::Kind::NotImplemented
+        {
+            return Err(super::link::not_implemented(self.dlt));
+        }
         let link_name = matches!(id, Id::Name(_)) && q.proto == Proto::Link;
-        if !matches!(id, Id::Eid(_)) && !link_name {
+        if !matches!(id, Id::Eid(_) | Id::Aid(_)) && !link_name {
             self.check_wlan_dir(q, what)?;
         }
         match id {
@@ -720,11 +726,16 @@ impl Gen {
         match q.addr {
             AddrKind::Default | AddrKind::Host => {
                 if q.proto == Proto::Link {
+                    let what = match (self.dlt, self.link.mac) {
+                        (10, _) => "FDDI",
+                        (6, _) => "token ring",
+                        (122, _) => "Fibre Channel",
+                        (_, super::link::Mac::Wlan) => "802.11",
+                        (_, super::link::Mac::Six { .. }) => "ether",
+                        _ => return Err("only ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel supports link-level host name".into()),
+                    };
                     let mac = netdb::ether_host(name)
-                        .ok_or_else(|| format!("unknown ether host '{name}'"))?;
-                    if !self.link.has_ether_addrs() {
-                        return Err("only ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel supports link-level host name".into());
-                    }
+                        .ok_or_else(|| format!("unknown {what} host '{name}'"))?;
                     return self.ether_host(mac, q.dir);
                 }
                 if q.proto == Proto::Decnet {

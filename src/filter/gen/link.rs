@@ -78,6 +78,9 @@ pub enum Kind {
     Pflog,
     /// A link type libpcap knows but generates no protocol tests for.
     NotImplemented,
+    /// A link type libpcap generates code for and this compiler does not yet (Juniper,
+    /// 802.11 with radio headers, PPI, BACnet MS/TP).
+    Unsupported,
 }
 
 /// Where a link layer keeps its MAC addresses.
@@ -209,6 +212,13 @@ impl LinkState {
                 vl: Vl::Pflog,
                 ..s(Kind::Pflog, 1, 0)
             },
+            119 | 127 | 163 | 192 => LinkState {
+                mac: Mac::Wlan,
+                ..s(Kind::Unsupported, 0, 0)
+            },
+            130..=137 | 164 | 165 | 167 | 168 | 178..=181 | 183 | 194 | 200 | 232..=234 | 238 => {
+                s(Kind::Unsupported, 0, 0)
+            }
             d if known_dlt(d) => s(Kind::NotImplemented, 0, 0),
             _ => return None,
         })
@@ -226,6 +236,39 @@ pub fn known_dlt(dlt: i32) -> bool {
         dlt,
         0 | 1 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 15 | 16 | 19 | 50 | 51 | 99
     ) || (104..=289).contains(&dlt)
+}
+
+/// "... link-layer type filtering not implemented": libpcap names some families by a short
+/// name of their own there, the rest by their description.
+pub fn not_implemented(dlt: i32) -> String {
+    let name = match dlt {
+        139 | 140 => "MTP2".to_string(),
+        144 => "IrDA".to_string(),
+        177 => "LAPD".to_string(),
+        182 => "Multi-link Frame Relay".to_string(),
+        186 | 189 | 220 | 249 => "USB".to_string(),
+        187 | 201 => "Bluetooth".to_string(),
+        190 | 227 => "CAN".to_string(),
+        191 | 195 | 215 | 230 | 283 => "IEEE 802.15.4".to_string(),
+        193 => "IEEE 802.16".to_string(),
+        196 => "SITA".to_string(),
+        197 => "ERF".to_string(),
+        198 => "RAIF1".to_string(),
+        199 | 209 => "IPMB".to_string(),
+        202 => "AX.25".to_string(),
+        239 => "NFLOG".to_string(),
+        246 => "PFSYNC".to_string(),
+        d => description(d),
+    };
+    format!("{name} link-layer type filtering not implemented")
+}
+
+/// Our message for link types libpcap handles and this compiler does not yet.
+pub fn unsupported(dlt: i32) -> String {
+    format!(
+        "filtering on {} is not supported by this compiler yet",
+        description(dlt)
+    )
 }
 
 /// libpcap's description of a link type, as its messages show it.
@@ -372,12 +415,8 @@ impl Gen {
                 let want = if v6 { ethertype::IPV6 } else { ethertype::IP };
                 self.g.constant(proto == want)
             }
-            Kind::NotImplemented => {
-                return Err(format!(
-                    "{} link-layer type filtering not implemented",
-                    description(self.dlt)
-                ))
-            }
+            Kind::NotImplemented => return Err(not_implemented(self.dlt)),
+            Kind::Unsupported => return Err(unsupported(self.dlt)),
         })
     }
 

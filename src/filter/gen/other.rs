@@ -405,6 +405,10 @@ impl Gen {
         matches!(self.dlt, 105 | 119 | 127 | 163 | 192)
     }
 
+    fn has_wlan_headers(&self) -> bool {
+        matches!(self.dlt, 105 | 119 | 127 | 163)
+    }
+
     /// Where the 802.11 header starts, for the link types where that is fixed.
     fn wlan_base(&self) -> Result<u32, String> {
         match self.dlt {
@@ -482,7 +486,7 @@ impl Gen {
                 lookup(WLAN_DIRS, n).ok_or_else(|| "unknown 802.11 direction".to_string())?
             }
         };
-        if !self.is_wlan() {
+        if !self.has_wlan_headers() {
             return Err("frame direction supported only with 802.11 headers".into());
         }
         let base = self.wlan_base()?;
