@@ -238,4 +238,26 @@ if cc -O2 -Wall -Werror -pthread -I"$top/include" "$top/ctests/fanout_threads.c"
     grep -v '^ready' "$work/threads.out" | head -n -1 | sed 's/^/    /'
   else bad "ctests/fanout_threads:"; sed 's/^/    /' "$work/threads.out"; fi
 else bad "ctests/fanout_threads.c does not build"; fi
+# Live batches against the system libpcap: the same program built against oxpcap (reading
+# with pcap_dispatch_batch) and against the system libpcap (pcap_dispatch) receives the same
+# burst; the packets, lengths and bytes must be identical, in the same order.
+src="$top/ctests/fanout_batch_live.c"
+if cc -O2 -Wall -Werror -I"$top/include" "$src" -o "$work/blive.ours" -L"$work/lib" -lpcap \
+     -Wl,-rpath,"$work/lib" && cc -O2 -Wall -Werror "$src" -o "$work/blive.system" -lpcap; then
+  for b in ours system; do
+    ip netns exec "$rx" env OXPCAP_FANOUT_NS=1 "$work/blive.$b" fxb 5000 >"$work/blive.$b.out" \
+      2>"$work/blive.$b.err" &
+    bp=$!; pids+=($bp)
+    for _ in $(seq 100); do grep -qs "^ready" "$work/blive.$b.err" && break; sleep 0.1; done
+    send 5000 1 20000
+    wait "$bp"; echo $? >"$work/blive.$b.rc"
+  done
+  if cmp -s "$work/blive.ours.out" "$work/blive.system.out" && [ "$(cat "$work/blive.ours.rc")" = 0 ] \
+     && [ "$(cat "$work/blive.system.rc")" = 0 ]; then
+    ok "live pcap_dispatch_batch (cnt 7 and -1) = system pcap_dispatch: $(tail -1 "$work/blive.ours.out"), $(($(wc -l <"$work/blive.ours.out") - 1)) lines identical"
+  else
+    bad "live pcap_dispatch_batch vs system pcap_dispatch: exit $(cat "$work/blive.ours.rc") vs $(cat "$work/blive.system.rc")"
+    diff "$work/blive.system.out" "$work/blive.ours.out" | head -5; cat "$work/blive.ours.err"
+  fi
+else bad "ctests/fanout_batch_live.c does not build"; fi
 exit $fail
