@@ -17,7 +17,7 @@
 # missing build dependencies.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 suite=bookworm
 programs=(tcpdump arpwatch iftop)
 work=$top/target/compat-source
@@ -79,7 +79,10 @@ for p in "${programs[@]}"; do
       rm -rf "$dir"
       dir=$upstream_only
       # Debian's packaging part cannot be fetched here: build the upstream source alone.
-      orig=$(ls "$work/src/${p}"_*.orig.tar.* 2>/dev/null | grep -v '\.asc$' | head -1)
+      orig=""
+      for f in "$work/src/${p}"_*.orig.tar.*; do
+        [ -f "$f" ] && [ "${f%.asc}" = "$f" ] && orig=$f && break
+      done
       missing=$(sed -n 's/.*Failed to fetch [^ ]*\/\([^/ ]*\) .*/\1/p' "$logs/source-$p.log" |
         sed 's/%7e/~/g' | tr '\n' ' ')
       [ -n "$orig" ] || { report 1 "apt-get source $p (no upstream tarball either)"; continue; }

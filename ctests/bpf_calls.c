@@ -143,6 +143,12 @@ int main(void)
     printf("setfilter dead: %d '%s'\n", pcap_setfilter(dead, &fp), pcap_geterr(dead));
     printf("setfilter dead invalid: %d '%s'\n", pcap_setfilter(dead, &badp), pcap_geterr(dead));
     pcap_close(dead);
+    char cerr[PCAP_ERRBUF_SIZE];
+    pcap_t *created = pcap_create("lo", cerr);
+    if (created != NULL) {
+        printf("setfilter not activated: %d '%s'\n", pcap_setfilter(created, &fp), pcap_geterr(created));
+        pcap_close(created);
+    }
 
     /* pcap_setfilter on a savefile: what passes, and the caplen delivered (the filter's
      * return value is a snapshot length: 10 here). */

@@ -270,14 +270,16 @@ impl Gen {
         Ok(self.g.or(a, b))
     }
 
-    /// A load at `off` from the 802.2 LLC header (OSI packets follow its 3 bytes).
+    /// A load at `off` from the 802.2 LLC header (OSI packets follow its 3 bytes). Links
+    /// without LLC put the OSI packet right at the payload (C-HDLC after one byte).
     fn ld_llc(&mut self, size: u16, off: u32) -> Result<Vec<Insn>, String> {
+        use super::link::Kind;
         let l = self.link;
         match l.kind {
-            super::link::Kind::Llc | super::link::Kind::Sunatm => {
-                Ok(vec![ld(size, l.off_linkpl - 8 + off)])
-            }
-            _ => self.ld_pl(size, off),
+            Kind::Llc | Kind::Sunatm => Ok(vec![ld(size, l.off_linkpl - 8 + off)]),
+            Kind::Ether | Kind::Lane | Kind::Wlan => self.ld_pl(size, off),
+            Kind::Direct if matches!(self.dlt, 104 | 112) => self.ld_pl(size, off - 2),
+            _ => self.ld_pl(size, off - 3),
         }
     }
 
@@ -292,7 +294,15 @@ impl Gen {
     /// `isis proto n`: the IS-IS PDU type.
     pub fn isis_proto(&mut self, n: u32) -> Result<Frag, String> {
         let isis = self.iso_proto(0x83)?;
-        let s = self.ld_llc(BPF_B, 7)?;
+        // The PDU type: 4 bytes past the LLC header, or 4 past a payload without one.
+        let s = match self.link.kind {
+            super::link::Kind::Llc
+            | super::link::Kind::Sunatm
+            | super::link::Kind::Ether
+            | super::link::Kind::Lane
+            | super::link::Kind::Wlan => self.ld_llc(BPF_B, 7)?,
+            _ => self.ld_pl(BPF_B, 4)?,
+        };
         let t = self.g.eq(s, n);
         Ok(self.g.and(isis, t))
     }

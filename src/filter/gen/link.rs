@@ -292,7 +292,15 @@ impl Gen {
             Kind::Ether => self.ether_linktype(l.off_linktype, proto),
             Kind::Llc => self.llc_linktype(proto),
             Kind::Sll => self.sll_linktype(l.off_linktype, proto),
-            Kind::Direct => self.g.eq(vec![ld(BPF_H, l.off_linktype)], proto),
+            Kind::Direct => {
+                // C-HDLC carries OSI with the 0xfefe SAP pair.
+                let p = if proto == 0xfe && matches!(self.dlt, 104 | 112) {
+                    0xfefe
+                } else {
+                    proto
+                };
+                self.g.eq(vec![ld(BPF_H, l.off_linktype)], p)
+            }
             Kind::Ppp => {
                 let ppp = ether_to_ppp(proto);
                 self.g.eq(vec![ld(BPF_H, l.off_linktype)], ppp)

@@ -10,16 +10,17 @@
 //!
 //! Invariant: the list computes "A is one of the constants" -> T, else F, and only compares
 //! A (no loads, no writes), so the tree computes the same with the same registers on exit.
-//! Cost: O(n log n) for the sort; the program grows by about 2n / LEAF instructions.
+//! Cost: O(n log n) for the sort; the program grows by about n / LEAF instructions (the
+//! thresholds keep lists of a few hundred within a few percent of their linear size).
 
 use super::merge;
 use crate::bpf::insn::*;
 use crate::filter::cfg::{Block, Graph, Target};
 
 /// Lists shorter than this stay linear (they are cheap already).
-pub const MIN_LIST: usize = 32;
+pub const MIN_LIST: usize = 128;
 /// Constants compared linearly at the bottom of the tree.
-pub const LEAF: usize = 16;
+pub const LEAF: usize = 32;
 
 const JEQ: u16 = BPF_JMP | BPF_JEQ | BPF_K;
 
