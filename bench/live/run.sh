@@ -40,7 +40,10 @@ median() { sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v
 field() { awk -v k="$1" '{for (i=1;i<NF;i++) if ($i==k) print $(i+1)}'; }
 
 printf "%-28s %-7s %10s %9s %8s %9s %9s\n" config lib cpu_ns/pkt delivered drops p50_us p99_us
-for cfg in "60 450000 450000 0" "1514 450000 450000 0" "60 450000 450000 1" "1514 450000 450000 1" "60 10000 20000 1"; do
+configs=("60 450000 450000 0" "1514 450000 450000 0" "60 450000 450000 1" "1514 450000 450000 1" "60 10000 20000 1")
+# OXPCAP_BENCH_CONFIGS="SIZE RATE COUNT IMMEDIATE;..." runs other configurations.
+[ -n "${OXPCAP_BENCH_CONFIGS:-}" ] && IFS=';' read -r -a configs <<<"$OXPCAP_BENCH_CONFIGS"
+for cfg in "${configs[@]}"; do
   set -- $cfg
   size=$1 rate=$2 count=$3 imm=$4
   name="${size}B ${rate}pps $([ "$imm" = 1 ] && echo immediate || echo buffered)"

@@ -440,6 +440,7 @@ impl Live {
 
     /// The next packet, as [`crate::source::Source::next_packet`] defines: the block walk
     /// below, one packet at a time.
+    #[inline]
     pub fn next_packet(
         &mut self,
         may_block: bool,
@@ -476,6 +477,7 @@ impl Live {
     /// The block walk both deliveries are built on: resumes the held block (or takes the
     /// next ready one), shapes its frames in order and hands up to `max` deliveries to `sink`,
     /// never crossing into another block; the block stays held after delivering anything.
+    #[inline]
     fn walk(
         &mut self,
         may_block: bool,
@@ -662,14 +664,14 @@ impl Live {
 
 impl Shaper {
     /// Applies libpcap's delivery rules to one frame: None when it is skipped.
+    #[inline]
     fn shape(
         &self,
         frame: &mut super::frame::Frame<'_>,
         filter: Option<&Program>,
     ) -> Option<Delivery> {
-        let link = frame.link_address();
-        let outgoing = link.pkttype == sys::PACKET_OUTGOING;
-        if outgoing && link.ifindex == self.loopback_ifindex {
+        let outgoing = frame.pkttype() == sys::PACKET_OUTGOING;
+        if outgoing && frame.ifindex() == self.loopback_ifindex {
             return None;
         }
         match self.direction {
@@ -680,6 +682,7 @@ impl Shaper {
         let mut wire_len = frame.wire_len();
         let vlan = frame.stripped_vlan();
         if self.cooked {
+            let link = frame.link_address();
             frame.start_at_network_header();
             let mut added = 0u32;
             if self.linktype == dlt::LINUX_SLL2 {

@@ -81,6 +81,7 @@ pub struct HeldBlock {
 
 impl BlockRing {
     /// Sets up the ring on `fd` (which must already be TPACKET_V3) and maps it.
+    #[inline]
     pub fn new(fd: BorrowedFd<'_>, geometry: Geometry) -> io::Result<BlockRing> {
         let frames_per_block = geometry.block_size / geometry.frame_size;
         let req = TpacketReq3 {
@@ -107,6 +108,7 @@ impl BlockRing {
 
     /// Sets up a TPACKET_V2 frame ring of `frame_count` frames of `frame_size` bytes (a power
     /// of two, so frames are contiguous across the kernel's blocks) on `fd` (already V2).
+    #[inline]
     pub fn new_frames(
         fd: BorrowedFd<'_>,
         frame_size: u32,
@@ -139,20 +141,24 @@ impl BlockRing {
     }
 
     /// Units handed over since the ring was made.
+    #[inline]
     pub fn taken(&self) -> u64 {
         self.taken
     }
 
     /// True for an immediate-mode frame ring.
+    #[inline]
     pub fn is_frame_ring(&self) -> bool {
         self.frames
     }
 
+    #[inline]
     fn block_ptr(&self, index: usize) -> *mut u8 {
         // SAFETY: index < block_count, so the offset is inside the mapping.
         unsafe { self.map.as_mut_ptr().add(index * self.block_size) }
     }
 
+    #[inline]
     fn status_word(&self, index: usize) -> &AtomicU32 {
         let offset = if self.frames { 0 } else { BLOCK_STATUS };
         // SAFETY: the status word is a 4-byte aligned u32 inside the mapping (blocks are page
@@ -161,12 +167,14 @@ impl BlockRing {
     }
 
     /// True when the next block is ready for the consumer.
+    #[inline]
     pub fn ready(&self) -> bool {
         // Acquire: pairs with the kernel's publication of the block.
         self.status_word(self.next).load(Ordering::Acquire) & TP_STATUS_USER != 0
     }
 
     /// Lends the next handed-over block, or None if the kernel still owns it.
+    #[inline]
     pub fn next_block(&mut self) -> Option<Block<'_>> {
         if !self.ready() {
             return None;
@@ -207,12 +215,14 @@ impl BlockRing {
     }
 
     /// Lends again a block suspended by [`Block::suspend`].
+    #[inline]
     pub fn resume(&mut self, held: HeldBlock) -> Block<'_> {
         Block { ring: self, held }
     }
 
     /// `len` bytes from `start` in the frame handed out last from `held`'s block, or an empty
     /// slice if that range would leave the block.
+    #[inline]
     pub fn held_bytes(&self, held: &HeldBlock, start: usize, len: usize) -> &[u8] {
         let block_end = (held.index + 1) * self.block_size;
         let from = held.last_frame + start;
@@ -226,6 +236,7 @@ impl BlockRing {
 
     /// Hands every ready block back to the kernel unread (after attaching a new filter, no
     /// packet the old one accepted may be delivered).
+    #[inline]
     pub fn discard_ready(&mut self) {
         while let Some(block) = self.next_block() {
             drop(block);
@@ -241,6 +252,7 @@ pub struct Block<'r> {
 
 impl Block<'_> {
     /// The next packet of this block.
+    #[inline]
     pub fn next_frame(&mut self) -> Option<Frame<'_>> {
         if self.held.remaining == 0 {
             return None;
@@ -270,6 +282,7 @@ impl Block<'_> {
 
     /// Keeps the block (not returned to the kernel) and its position, for a later
     /// [`BlockRing::resume`].
+    #[inline]
     pub fn suspend(self) -> HeldBlock {
         let this = std::mem::ManuallyDrop::new(self);
         // SAFETY: `this` is never dropped, so its `held` is moved out exactly once; the
@@ -279,6 +292,7 @@ impl Block<'_> {
 }
 
 impl Drop for Block<'_> {
+    #[inline]
     fn drop(&mut self) {
         // Release: our reads and rewrites of the block happen before the kernel reuses it.
         self.ring
