@@ -78,6 +78,7 @@ impl Gen {
         src_off: u32,
         dst_off: u32,
     ) -> Result<Frag, String> {
+        self.check_wlan_dir_of(dir, "addresses other than 802.11 MAC addresses")?;
         let one = |g: &mut Gen, off: u32| -> Result<Frag, String> {
             let lt = g.linktype(proto)?;
             let t = g.masked_word(off, addr & mask, mask)?;
@@ -142,6 +143,7 @@ impl Gen {
             Proto::Link => return Err(format!("link-layer modifier applied to {what}")),
             p => return Err(format!("'{}' modifier applied to {what}", proto_name(p))),
         }
+        self.check_wlan_dir_of(q.dir, "addresses other than 802.11 MAC addresses")?;
         let one = |g: &mut Gen, off: u32| -> Result<Frag, String> {
             let lt = g.linktype(ethertype::IPV6)?;
             let mut f: Option<Frag> = None;
@@ -220,6 +222,7 @@ impl Gen {
     }
 
     fn decnet_host(&mut self, addr: u32, dir: Dir) -> Result<Frag, String> {
+        self.check_wlan_dir_of(dir, "addresses other than 802.11 MAC addresses")?;
         Ok(match dir {
             Dir::Src => self.decnet_addr(addr, 3, 15)?,
             Dir::Dst => self.decnet_addr(addr, 1, 7)?,
@@ -409,6 +412,7 @@ impl Gen {
 
     /// Ports over IPv6 then IPv4 for the given IP protocols.
     fn ports(&mut self, protos: &[u32], dir: Dir, lo: u32, hi: u32) -> Result<Frag, String> {
+        self.check_wlan_dir_of(dir, self.port_what)?;
         let range = lo != hi;
         let mut test = move |g: &mut Gen, s: Vec<Insn>| -> Frag {
             if range {
@@ -485,6 +489,15 @@ impl Gen {
     }
 
     fn check_wlan_dir(&self, q: Qual, what: &str) -> Result<(), String> {
+        self.check_wlan_dir_of(q.dir, what)
+    }
+
+    fn check_wlan_dir_of(&self, dir: Dir, what: &str) -> Result<(), String> {
+        let q = Qual {
+            proto: Proto::Default,
+            dir,
+            addr: AddrKind::Default,
+        };
         match q.dir {
             Dir::Addr1 | Dir::Addr2 | Dir::Addr3 | Dir::Addr4 => {
                 let n = &dir_name(q.dir)[4..];
@@ -512,8 +525,23 @@ impl Gen {
         {
             return Err(super::link::not_implemented(self.dlt));
         }
+        self.port_what = if q.addr == AddrKind::Portrange {
+            "port ranges"
+        } else {
+            "ports"
+        };
+        // Hosts, nets and ports check the 802.11-only directions where libpcap does: after
+        // the address is read and the protocol qualifier is checked.
+        let checked_later = matches!(
+            q.addr,
+            AddrKind::Default
+                | AddrKind::Host
+                | AddrKind::Net
+                | AddrKind::Port
+                | AddrKind::Portrange
+        );
         let link_name = matches!(id, Id::Name(_)) && q.proto == Proto::Link;
-        if !matches!(id, Id::Eid(_) | Id::Aid(_)) && !link_name {
+        if !matches!(id, Id::Eid(_) | Id::Aid(_)) && !link_name && !checked_later {
             self.check_wlan_dir(q, what)?;
         }
         match id {

@@ -40,6 +40,8 @@ pub struct Gen {
     next_reg: u32,
     /// The scratch word holding the run-time link payload offset, once something used it.
     vl_reg: Option<u32>,
+    /// "ports" or "port ranges", for the 802.11-direction message of the id being compiled.
+    pub(crate) port_what: &'static str,
 }
 
 /// libpcap's name for a protocol qualifier, as it appears in messages.
@@ -120,6 +122,7 @@ impl Gen {
             regs_used: 0,
             next_reg: 0,
             vl_reg: None,
+            port_what: "ports",
         })
     }
 
