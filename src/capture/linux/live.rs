@@ -25,7 +25,8 @@ use crate::source::{PacketHeader, Poll};
 pub const DEFAULT_SNAPLEN: u32 = 262_144;
 /// libpcap's ring size when `pcap_set_buffer_size` was not called.
 pub const DEFAULT_BUFFER: u32 = 2 << 20;
-/// Smallest block ring we set up, whatever `pcap_set_buffer_size` asked for.
+/// Smallest block ring we set up, whatever `pcap_set_buffer_size` asked for (an explicit
+/// `OXPCAP_BUFFER_SIZE` is honoured exactly: it is how a user asks for a small ring).
 const MIN_RING: u32 = 16 << 20;
 /// Largest block we ask for: big blocks mean few wakeups (see DESIGN.md).
 const MAX_BLOCK: u32 = 4 << 20;
@@ -107,12 +108,17 @@ fn no_such_device() -> Error {
 
 /// The ring shape for a buffer size and snapshot length: blocks as large as the buffer
 /// allows up to 4 MiB, at least two of them, and frames big enough for one snapshot.
-pub fn geometry(buffer_size: u32, snaplen: u32, timeout_ms: i32) -> Geometry {
+/// Unless `exact`, the buffer is raised to at least `MIN_RING`.
+pub fn geometry(buffer_size: u32, snaplen: u32, timeout_ms: i32, exact: bool) -> Geometry {
     let page = 4096u32;
     let frame_size = (snaplen.saturating_add(FRAME_OVERHEAD)).next_multiple_of(16);
     // The ring is at least MIN_RING: libpcap's 2 MiB default in small blocks costs a wakeup
     // per ~160 full-size frames; 4 MiB blocks cut that 16x (kernel memory is cheap here).
-    let buffer_size = buffer_size.max(MIN_RING);
+    let buffer_size = if exact {
+        buffer_size
+    } else {
+        buffer_size.max(MIN_RING)
+    };
     let mut block_size = (buffer_size / 4).clamp(page, MAX_BLOCK).next_power_of_two();
     while block_size < frame_size && block_size < MAX_BLOCK {
         block_size *= 2;
@@ -257,7 +263,12 @@ impl Live {
         socket
             .set_int(sys::PACKET_RESERVE, 8)
             .map_err(|e| Error::os("setsockopt (PACKET_RESERVE)", &e))?;
-        let shape = geometry(buffer, snaplen, config.timeout_ms);
+        let shape = geometry(
+            buffer,
+            snaplen,
+            config.timeout_ms,
+            config.fanout.buffer_from_env,
+        );
         let ring = if config.immediate {
             // Immediate mode: a frame ring, each frame handed over as soon as it is filled.
             // Frames hold one MTU-sized packet (the snapshot length if smaller).
