@@ -223,6 +223,7 @@ fn run(dir: &Path, sys: &SysPcap) {
                 linktype: dlt,
                 snaplen: c.snaplen as u32,
                 netmask: c.netmask,
+                savefile: None,
             };
             let ours = filter::compile(&c.expr, target, opt);
             match (&theirs, &ours) {
@@ -414,6 +415,7 @@ fn fuzz(sys: &SysPcap, pool: &BTreeMap<i32, Vec<Packet>>, report: &mut String) -
             linktype: dlt,
             snaplen: 262144,
             netmask,
+            savefile: None,
         };
         let ours = filter::compile(&expr, target, false);
         f[0] += 1;

@@ -58,6 +58,7 @@ fn target(dlt: i32, snaplen: u32, netmask: u32) -> Target {
         linktype: dlt,
         snaplen,
         netmask,
+        savefile: None,
     }
 }
 

@@ -34,6 +34,9 @@ pub struct Target {
     pub linktype: i32,
     pub snaplen: u32,
     pub netmask: u32,
+    /// `Some(swapped)` when the handle reads a savefile: a BSD loopback header there may
+    /// come from any system, in the byte order of the machine that wrote the file.
+    pub savefile: Option<bool>,
 }
 
 /// Compiles `text` for a link type; `Err` holds libpcap's message.
@@ -65,6 +68,7 @@ fn compile_tokens(
     optimize: bool,
 ) -> Result<Program, String> {
     let mut g = gen::Gen::new(target.linktype, target.netmask)?;
+    g.savefile = target.savefile;
     let mut parser = parse::Parser::new(toks, &mut g);
     let result = parser.program_keep_pos();
     let frag = match (result, lex_err) {
@@ -96,6 +100,7 @@ mod tests {
             linktype: 1,
             snaplen: 262144,
             netmask: 0xffff_ff00,
+            savefile: None,
         }
     }
 

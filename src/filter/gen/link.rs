@@ -397,13 +397,28 @@ impl Gen {
                 self.g.and(not_ctl, t)
             }
             Kind::Null { host_order } => {
-                let af = match proto {
-                    ethertype::IP => 2u32,
-                    ethertype::IPV6 => 10,
+                // AF_INET is 2 everywhere. AF_INET6 is this system's (10) on live and dead
+                // handles, but a savefile may come from any BSD, so libpcap accepts each BSD
+                // value there (Darwin 30, OpenBSD/NetBSD 24, FreeBSD 28, in that order).
+                let families: &[u32] = match (proto, self.savefile) {
+                    (ethertype::IP, _) => &[2],
+                    (ethertype::IPV6, None) => &[10],
+                    (ethertype::IPV6, Some(_)) => &[30, 24, 28],
                     _ => return Ok(self.g.constant(false)),
                 };
-                let k = if host_order { af.swap_bytes() } else { af };
-                self.g.eq(vec![ld(BPF_W, l.off_linktype)], k)
+                // Host order is the writer's for a savefile: ours (little-endian) unless the
+                // file is swapped, in which case the field is big-endian as it stands.
+                let swap = host_order && self.savefile != Some(true);
+                let mut any: Option<Frag> = None;
+                for &af in families {
+                    let k = if swap { af.swap_bytes() } else { af };
+                    let test = self.g.eq(vec![ld(BPF_W, l.off_linktype)], k);
+                    any = Some(match any {
+                        None => test,
+                        Some(prev) => self.g.or(prev, test),
+                    });
+                }
+                any.expect("at least one address family")
             }
             Kind::Raw { version_off } => {
                 let v = match proto {

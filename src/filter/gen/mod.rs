@@ -34,6 +34,8 @@ pub struct Gen {
     pub dlt: i32,
     pub link: LinkState,
     pub netmask: u32,
+    /// `Some(swapped)` when compiling for a savefile handle (see `filter::Target`).
+    pub savefile: Option<bool>,
     /// The link type named in "no VLAN support" once `pppoes` has made the payload PPP.
     vlan_name: Option<&'static str>,
     regs_used: u32,
@@ -118,6 +120,7 @@ impl Gen {
             dlt,
             link,
             netmask,
+            savefile: None,
             vlan_name: None,
             regs_used: 0,
             next_reg: 0,
