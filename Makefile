@@ -57,7 +57,8 @@ header:
 
 # Install: the library under libpcap's file names (libpcap.so.1 is our SONAME; libpcap.so.0.8
 # is Debian's, so installed Debian programs load us once the loader finds this directory
-# first), the static library, the headers, libpcap.pc and pcap-config.
+# first), the static library, the headers, libpcap.pc and pcap-config. Modes as Debian's
+# (shared library 0644).
 # `make && sudo make install` builds as the user; install itself builds only if cargo is there.
 MULTIARCH    := $(shell $(CC) -print-multiarch 2>/dev/null)
 DEFAULT_LIBS := /usr/lib /lib $(if $(MULTIARCH),/usr/lib/$(MULTIARCH) /lib/$(MULTIARCH))
@@ -82,7 +83,7 @@ install:
 	elif [ ! -f $(LIB) ]; then echo "make install: run 'make' first (no cargo here)"; exit 1; fi
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(BINDIR) \
 		$(DESTDIR)$(INCLUDEDIR)/pcap/prototypes
-	install -m 755 $(LIB) $(DESTDIR)$(LIBDIR)/libpcap.so.$(VERSION)
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libpcap.so.$(VERSION)
 	ln -sf libpcap.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libpcap.so.1
 	ln -sf libpcap.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libpcap.so.0.8
 	ln -sf libpcap.so.1 $(DESTDIR)$(LIBDIR)/libpcap.so

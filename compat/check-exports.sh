@@ -9,4 +9,4 @@ soname=$(readelf -d "$lib" | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
 bad=$(nm -D --defined-only "$lib" | awk '{print $3}' | grep -Ev '^(pcap_|bpf_|eproto_db$)' || true)
 [ -z "$bad" ] || { echo "exports outside libpcap's names: $bad"; exit 1; }
 echo "SONAME $soname; $(nm -D --defined-only "$lib" | wc -l) symbols, all pcap_*/bpf_*/eproto_db"
-bash compat/symbols
+bash compat/symbols --strict

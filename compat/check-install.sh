@@ -6,8 +6,8 @@
 # and statically with the staged libpcap.a and `pcap-config --static --additional-libs`.
 # Each program must load the staged library (pcap_lib_version names oxpcap, ldd resolves
 # libpcap.so.1 inside the stage) and use the staged headers (<pcap/oxpcap.h> exists only
-# there). The staged pcap-config must answer like the system's; `make uninstall` must
-# remove every installed file.
+# there). Installed in the system's layout, pcap-config and pkg-config must answer like the
+# system's; `make uninstall` must remove every installed file.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -24,6 +24,7 @@ for f in libpcap.so.1.10.3 libpcap.so.1 libpcap.so.0.8 libpcap.so libpcap.a pkgc
   [ -e "$stage$libdir/$f" ] || fail "missing $libdir/$f"
 done
 [ -x "$stage$prefix/bin/pcap-config" ] || fail "missing $prefix/bin/pcap-config"
+[ "$(stat -c %a "$stage$libdir/libpcap.so.1.10.3")" = 644 ] || fail "libpcap.so.1.10.3 is not 0644"
 [ "$(readlink "$stage$libdir/libpcap.so.1")" = libpcap.so.1.10.3 ] || fail "libpcap.so.1 link"
 [ "$(readlink "$stage$libdir/libpcap.so.0.8")" = libpcap.so.1.10.3 ] || fail "libpcap.so.0.8 link"
 [ "$(readlink "$stage$libdir/libpcap.so")" = libpcap.so.1 ] || fail "libpcap.so link"
@@ -83,24 +84,45 @@ cc -Wall -Werror $cflags "$work/prog.c" "$stage$libdir/libpcap.a" $extra -o "$wo
   || fail "static build with: $extra"
 check_run static "$work/prog-static" 0
 
-# 4. pcap-config answers like the system's for everything but the paths.
-if command -v pcap-config >/dev/null && [ "$(command -v pcap-config)" != "$pcap_config" ]; then
-  for args in "" "--static" "--static-pcap-only" "--help" "--bogus" "--cflags --static" \
-              "--version --libs"; do
+# 4. Installed as the system's is (PREFIX=/usr, Debian's multiarch LIBDIR, in a second
+#    stage), pcap-config and pkg-config answer exactly as the system's do, apart from the
+#    dependencies (ours are the Rust runtime's for static links, libpcap's are dbus and
+#    systemd).
+multiarch=$(cc -print-multiarch)
+sys_stage="$work/system-layout"
+make --no-print-directory install DESTDIR="$sys_stage" PREFIX=/usr LIBDIR="/usr/lib/$multiarch" \
+  >"$work/install2.log" 2>&1 || { tail -20 "$work/install2.log"; fail "make install (PREFIX=/usr) failed"; }
+if command -v pcap-config >/dev/null && [ -f "/usr/lib/$multiarch/pkgconfig/libpcap.pc" ]; then
+  n=0
+  for args in "" "--cflags" "--libs" "--cflags --libs" "--static" "--static-pcap-only" \
+              "--cflags --static" "--additional-libs" "--version" "--version --libs" "--help" \
+              "--bogus"; do
     # shellcheck disable=SC2086
-    ours=$("$pcap_config" $args 2>&1; echo "rc=$?")
+    ours=$("$sys_stage/usr/bin/pcap-config" $args 2>&1; echo "rc=$?")
     # shellcheck disable=SC2086
     theirs=$(pcap-config $args 2>&1; echo "rc=$?")
-    ours=$(echo "$ours" | sed "s|$prefix|PREFIX|g")
-    theirs=$(echo "$theirs" | sed "s|/usr|PREFIX|g")
     [ "$ours" = "$theirs" ] || fail "pcap-config $args: '$ours' vs the system's '$theirs'"
+    n=$((n + 1))
   done
-  echo "pcap-config: 7 invocations answer as the system's does"
+  # (--cflags differs by design: the system's pulls in dbus's through Requires.private.)
+  for args in "--libs" "--modversion"; do
+    # shellcheck disable=SC2086
+    ours=$(PKG_CONFIG_LIBDIR="$sys_stage/usr/lib/$multiarch/pkgconfig" pkg-config $args libpcap)
+    # shellcheck disable=SC2086
+    theirs=$(pkg-config $args libpcap)
+    [ "$ours" = "$theirs" ] || fail "pkg-config $args: '$ours' vs the system's '$theirs'"
+    n=$((n + 1))
+  done
+  ours=$(PKG_CONFIG_LIBDIR="$sys_stage/usr/lib/$multiarch/pkgconfig" pkg-config --cflags libpcap)
+  [ -z "${ours// /}" ] || fail "pkg-config --cflags in the system layout: '$ours'"
+  echo "system layout: $n pcap-config/pkg-config invocations answer as the system's do"
 fi
+make --no-print-directory uninstall DESTDIR="$sys_stage" PREFIX=/usr LIBDIR="/usr/lib/$multiarch" \
+  >/dev/null 2>&1 || fail "make uninstall (PREFIX=/usr) failed"
 
 # 5. uninstall leaves no file behind.
 make --no-print-directory uninstall DESTDIR="$stage" PREFIX="$prefix" >"$work/uninstall.log" 2>&1 \
   || { tail -20 "$work/uninstall.log"; fail "make uninstall failed"; }
-left=$(find "$stage" -type f -o -type l)
+left=$(find "$stage" "$sys_stage" -type f -o -type l)
 [ -z "$left" ] || fail "uninstall left: $left"
 echo "install/uninstall into a DESTDIR: ok"

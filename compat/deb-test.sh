@@ -19,7 +19,7 @@
 # mount namespace (mounts vanish with it) and a trap unmounts the chroot's mounts too.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 if [ "$(id -u)" != 0 ]; then echo "skip: deb-test needs root (debootstrap, chroot, mounts)"; exit 0; fi
 if [ -z "${OXPCAP_DEB_TEST_PRIVATE:-}" ]; then
   OXPCAP_DEB_TEST_PRIVATE=1 exec unshare -m --propagation private -- bash "$0" "$@"

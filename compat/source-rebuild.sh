@@ -10,13 +10,14 @@
 #             prefix's pkg-config file, pcap-config, CPPFLAGS and LDFLAGS (run path included).
 # Checks: the oxpcap build links (else: which symbols are missing, from the linker and from the
 # system build's imports), ldd/readelf show it loads our library, configure decided the same
-# things (config.h identical), and tcpdump's own `make check` gives the same per-test results
-# with both binaries (tests failing on both are listed). Prints PASS/FAIL per check and the
+# things (config.h identical), arpwatch reports the same stations from captures, and tcpdump's
+# own `make check` gives the same per-test results with both binaries (tests failing on both are
+# listed). Prints PASS/FAIL per check and the
 # time each stage took; exits non-zero if any check failed. Needs root only to install
 # missing build dependencies.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-cd "$top"
+cd "$top" || exit 1
 suite=bookworm
 programs=(tcpdump arpwatch iftop)
 work=$top/target/compat-source
@@ -78,7 +79,10 @@ for p in "${programs[@]}"; do
       rm -rf "$dir"
       dir=$upstream_only
       # Debian's packaging part cannot be fetched here: build the upstream source alone.
-      orig=$(ls "$work/src/${p}"_*.orig.tar.* 2>/dev/null | grep -v '\.asc$' | head -1)
+      orig=""
+      for f in "$work/src/${p}"_*.orig.tar.*; do
+        [ -f "$f" ] && [ "${f%.asc}" = "$f" ] && orig=$f && break
+      done
       missing=$(sed -n 's/.*Failed to fetch [^ ]*\/\([^/ ]*\) .*/\1/p' "$logs/source-$p.log" |
         sed 's/%7e/~/g' | tr '\n' ' ')
       [ -n "$orig" ] || { report 1 "apt-get source $p (no upstream tarball either)"; continue; }
@@ -204,6 +208,34 @@ for p in "${programs[@]}"; do
       report 1 "$p: the reference build of $b does not load the system libpcap"
   done
 done
+
+# ---- arpwatch on captures with ARP traffic, each binary ------------------------------------------
+# -d: report on stderr instead of mailing, stay in the foreground; -r: read a capture. Run with no
+# network (unshare -n), so that its host-name lookups fail at once, the same way for both.
+arpwatch_run() { # flavour capture -> its reports, exit status and arp.dat on stdout
+  local dat=$work/build/arpwatch.$1/test-arp.dat
+  : > "$dat"
+  unshare -n timeout 60 "$work/build/arpwatch.$1/arpwatch" -d -r "$2" -f "$dat" 2>&1
+  echo "exit $?"
+  cat "$dat"
+}
+arp_captures=("$top/../shared/corpus/pcaps/tcpdump/bgp-4byte-asn.pcap"
+  "$top/../shared/corpus/pcaps/libpcap-filter/mstp_20140225214217.pcap")
+if [ "${built[arpwatch.system]:-1}" = 0 ] && [ "${built[arpwatch.oxpcap]:-1}" = 0 ] &&
+  [ -f "${arp_captures[0]}" ]; then
+  : > "$logs/arpwatch-run.diff"
+  stations=0
+  for c in "${arp_captures[@]}"; do
+    arpwatch_run system "$c" > "$logs/arpwatch-system-${c##*/}.out"
+    arpwatch_run oxpcap "$c" > "$logs/arpwatch-oxpcap-${c##*/}.out"
+    diff "$logs/arpwatch-system-${c##*/}.out" "$logs/arpwatch-oxpcap-${c##*/}.out" \
+      >> "$logs/arpwatch-run.diff"
+    stations=$((stations + $(grep -c 'new station' "$logs/arpwatch-system-${c##*/}.out")))
+  done
+  [ ! -s "$logs/arpwatch-run.diff" ] && [ "$stations" -gt 0 ]
+  report $? "arpwatch -d -r on ${#arp_captures[@]} captures: the same $stations new-station \
+reports, exit status and arp.dat with both binaries" "$logs/arpwatch-run.diff"
+fi
 
 # ---- tcpdump's own test suite, with each binary -------------------------------------------------
 results() { # make-check log -> "name result" lines

@@ -143,5 +143,47 @@ int main(void)
     printf("setfilter dead: %d '%s'\n", pcap_setfilter(dead, &fp), pcap_geterr(dead));
     printf("setfilter dead invalid: %d '%s'\n", pcap_setfilter(dead, &badp), pcap_geterr(dead));
     pcap_close(dead);
+    char cerr[PCAP_ERRBUF_SIZE];
+    pcap_t *created = pcap_create("lo", cerr);
+    if (created != NULL) {
+        printf("setfilter not activated: %d '%s'\n", pcap_setfilter(created, &fp), pcap_geterr(created));
+        pcap_close(created);
+    }
+
+    /* pcap_setfilter on a savefile: what passes, and the caplen delivered (the filter's
+     * return value is a snapshot length: 10 here). */
+    const char *corpus = getenv("CORPUS");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/pcaps/libpcap-filter/vrrp.pcap",
+             corpus ? corpus : "../shared/corpus");
+    char errbuf[PCAP_ERRBUF_SIZE];
+    pcap_t *file = pcap_open_offline(path, errbuf);
+    if (file == NULL) {
+        printf("savefile part skipped: %s\n", errbuf);
+        return 0;
+    }
+    struct bpf_insn ipv4[] = {I(0x28, 0, 0, 12), I(0x15, 0, 1, 0x800), I(0x6, 0, 0, 10),
+                              I(0x6, 0, 0, 0)};
+    struct bpf_program ipv4p = {4, ipv4};
+    struct bpf_program invalid = {3, ipv4}; /* ends on a return but jumps past the end */
+    printf("setfilter file: %d\n", pcap_setfilter(file, &ipv4p));
+    printf("setfilter file invalid: %d '%s'\n", pcap_setfilter(file, &invalid), pcap_geterr(file));
+    printf("setfilter file empty: %d '%s'\n", pcap_setfilter(file, &empty), pcap_geterr(file));
+    struct pcap_pkthdr *hdr;
+    const u_char *data;
+    int n = 0, rc;
+    unsigned long caplens = 0;
+    while ((rc = pcap_next_ex(file, &hdr, &data)) == 1) {
+        n++;
+        caplens += hdr->caplen;
+        if (n == 3) {
+            /* A new filter applies from the next packet on. */
+            struct bpf_insn all[] = {I(0x6, 0, 0, 262144)};
+            struct bpf_program allp = {1, all};
+            printf("setfilter mid-file: %d\n", pcap_setfilter(file, &allp));
+        }
+    }
+    printf("savefile: %d packets passed, caplen sum %lu, last rc %d\n", n, caplens, rc);
+    pcap_close(file);
     return 0;
 }

@@ -34,6 +34,8 @@ struct member {
     pcap_t *p;
     int id;
     long delivered, batches;
+    int limit;                      /* pcap_dispatch_batch's cnt */
+    long over_limit;                /* calls that delivered more than cnt */
     pthread_t thread;
 };
 
@@ -66,6 +68,7 @@ static void on_batch(u_char *user, const struct pcap_pkthdr *hdrs, const u_char 
 {
     struct member *m = (struct member *)user;
     m->batches++;
+    if (n < 1 || (m->limit > 0 && n > m->limit)) m->over_limit++;
     for (int i = 0; i < n; i++) {
         uint32_t flow;
         long seq = parse(&hdrs[i], pkts[i], &flow);
@@ -95,7 +98,9 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *b
 static void *member_loop(void *arg)
 {
     struct member *m = arg;
-    while (pcap_dispatch_batch(m->p, -1, on_batch, (u_char *)m) >= 0) {}
+    int rc;
+    while ((rc = pcap_dispatch_batch(m->p, m->limit, on_batch, (u_char *)m)) >= 0)
+        if (m->limit > 0 && rc > m->limit) m->over_limit++;
     return NULL;
 }
 
@@ -129,15 +134,45 @@ static pcap_t *open_handle(const char *iface, int fanout)
     return p;
 }
 
+/* The API's other paths, before the burst: a kernel-assigned group id that a second handle
+ * then joins, and the errors. Returns the number of failed checks. */
+static int api_checks(const char *iface)
+{
+    char errbuf[PCAP_ERRBUF_SIZE];
+    int failed = 0;
+    pcap_t *first = pcap_create(iface, errbuf), *second = pcap_create(iface, errbuf);
+    int rc = pcap_set_fanout_linux(first, 1, 9, 1);
+    printf("mode 9: %d (%s)\n", rc, pcap_geterr(first));
+    if (rc != PCAP_ERROR) failed++;
+    pcap_set_fanout_linux(first, 1, PCAP_FANOUT_LB | PCAP_FANOUT_FLAG_UNIQUEID, 0);
+    if (pcap_activate(first) < 0) { printf("activate: %s\n", pcap_geterr(first)); return 1; }
+    int id = pcap_fanout_group_linux(first);
+    pcap_set_fanout_linux(second, 1, PCAP_FANOUT_LB, (uint16_t)id);
+    rc = pcap_activate(second);
+    struct pcap_stat st;
+    int members = pcap_fanout_stats_linux(second, &st);
+    printf("unique id %d joined by a second handle: activate %d, group %d, members %d\n", id, rc,
+           pcap_fanout_group_linux(second), members);
+    if (id < 0 || rc != 0 || pcap_fanout_group_linux(second) != id || members != 2) failed++;
+    rc = pcap_set_fanout_linux(second, 1, PCAP_FANOUT_HASH, 1);
+    printf("after activation: %d (%s)\n", rc, pcap_geterr(second));
+    if (rc != PCAP_ERROR_ACTIVATED) failed++;
+    pcap_close(first);
+    pcap_close(second);
+    return failed;
+}
+
 static int run(const char *iface, int n, long count)
 {
+    int api_failed = api_checks(iface);
     expected = count;
     owner = calloc((size_t)count, sizeof *owner);
     digest_batch = calloc((size_t)count, sizeof *digest_batch);
     digest_plain = calloc((size_t)count, sizeof *digest_plain);
     struct member members[MAX_MEMBERS];
     for (int i = 0; i < n; i++) {
-        members[i] = (struct member){open_handle(iface, 1), i, 0, 0, 0};
+        /* Member 0 asks for at most 5 packets per call, the others for all that is ready. */
+        members[i] = (struct member){open_handle(iface, 1), i, 0, 0, i == 0 ? 5 : -1, 0, 0};
     }
     pcap_t *plain = open_handle(iface, 0);
     int group = pcap_fanout_group_linux(members[0].p);
@@ -168,7 +203,7 @@ static int run(const char *iface, int n, long count)
         sum_recv += st.ps_recv;
         printf("member %d: %ld packets in %ld batches, pcap_stats ps_recv %u ps_drop %u\n", i,
                members[i].delivered, members[i].batches, st.ps_recv, st.ps_drop);
-        if (members[i].delivered == 0) failed = 1;
+        if (members[i].delivered == 0 || members[i].over_limit) failed = 1;
     }
     struct pcap_stat total;
     int counted = pcap_fanout_stats_linux(members[0].p, &total);
@@ -184,6 +219,7 @@ static int run(const char *iface, int n, long count)
            "plain handle saw %ld\n", missing, (long)duplicates, (long)split_flows, differ,
            (long)plain_delivered);
     if (missing || duplicates || split_flows || differ || plain_delivered != count) failed = 1;
+    if (api_failed) failed = 1;
     for (int i = 0; i < n; i++) pcap_close(members[i].p);
     pcap_close(plain);
     printf("%s: %d threads shared %ld packets, each once, flows kept, batches == "

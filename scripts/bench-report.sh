@@ -89,7 +89,7 @@ when=$(date -u -r "$out" '+%Y-%m-%d %H:%M UTC')
       lib = $3; ox = $4; unit = $5; r = "-"
       l = lib; sub(/^>/, "", l)
       if (l ~ /^[0-9.e+-]+$/ && ox ~ /^[0-9.e+-]+$/ && l + 0 > 0 && ox + 0 > 0) {
-        higher = unit ~ /\/s$/ || unit ~ /^% /
+        higher = unit ~ /\/s$/ || unit ~ /^%/
         r = higher ? ox / l : l / ox
         r = sprintf("%s%.2f", (lib ~ /^>/ && !higher) ? ">" : "", r)
       }
@@ -163,7 +163,7 @@ EOF
 }
 bars savefile savefile/ bench-savefile.svg "Savefile read throughput (higher is better)"
 bars live live/ bench-live.svg "Live capture: CPU per packet by mode (lower is better)" ns/packet
-bars fanout fanout/ bench-fanout.svg "Fanout: library and kernel CPU per delivered packet (lower is better)" ns/packet
+bars fanout fanout/ bench-fanout.svg "Fanout: library and kernel CPU per delivered packet (lower is better)" ns
 bars bpf_filter bpf_filter/ bench-bpf-filter.svg "BPF program execution (lower is better)"
 
 {

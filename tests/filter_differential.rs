@@ -12,6 +12,8 @@
 //! empty resolv.conf, so unknown names fail fast). The figures are printed, and every
 //! disagreement is written to target/filter-differential.txt.
 
+#[path = "filter_differential/exprgen.rs"]
+mod exprgen;
 #[path = "filter_differential/packetgen.rs"]
 mod packetgen;
 #[path = "filter_differential/syslib.rs"]
@@ -221,6 +223,7 @@ fn run(dir: &Path, sys: &SysPcap) {
                 linktype: dlt,
                 snaplen: c.snaplen as u32,
                 netmask: c.netmask,
+                savefile: None,
             };
             let ours = filter::compile(&c.expr, target, opt);
             match (&theirs, &ours) {
@@ -291,6 +294,20 @@ fn run(dir: &Path, sys: &SysPcap) {
             fig.cases_verdict_mismatch += 1;
         }
     }
+    for &dlt in FUZZ_DLTS {
+        pool.entry(dlt).or_insert_with(|| {
+            let mut v: Vec<Packet> = by_dlt.get(&dlt).cloned().unwrap_or_default();
+            v.extend(packetgen::packets_for(dlt).into_iter().map(|d| {
+                let len = d.len() as u32;
+                Packet {
+                    data: d,
+                    wire_len: len,
+                }
+            }));
+            v
+        });
+    }
+    let fz = fuzz(sys, &pool, &mut report);
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/filter-differential.txt");
     let _ = std::fs::write(&out, &report);
     let pct = |a: u64, b: u64| {
@@ -336,6 +353,18 @@ fn run(dir: &Path, sys: &SysPcap) {
         .map(|(d, n)| format!("{d}:{n}"))
         .collect();
     println!("  generated packets per link type: {}", gen.join(" "));
+    println!(
+        "  fuzz: {} random expressions over {} link types: accept/reject {:.2}%, messages {}/{} = {:.2}%, verdicts {}/{} = {:.4}%",
+        fz[0],
+        FUZZ_DLTS.len(),
+        pct(fz[1], fz[0]),
+        fz[3],
+        fz[2],
+        pct(fz[3], fz[2]),
+        fz[5],
+        fz[4],
+        pct(fz[5], fz[4])
+    );
     println!("  differences listed in {}", out.display());
 
     // Floors measured when this test was written; they only go up.
@@ -354,8 +383,90 @@ fn run(dir: &Path, sys: &SysPcap) {
         verdict_pct >= FLOOR_VERDICT,
         "verdict agreement fell to {verdict_pct:.4}%"
     );
+    let fuzz_accept = pct(fz[1], fz[0]);
+    let fuzz_verdict = pct(fz[5], fz[4]);
+    assert!(
+        fuzz_accept >= FLOOR_FUZZ_ACCEPT,
+        "fuzz accept/reject agreement fell to {fuzz_accept:.2}%"
+    );
+    assert!(
+        fuzz_verdict >= FLOOR_FUZZ_VERDICT,
+        "fuzz verdict agreement fell to {fuzz_verdict:.4}%"
+    );
 }
 
-const FLOOR_ACCEPT: f64 = 99.0;
-const FLOOR_MESSAGE: f64 = 98.4;
+/// The bounded fuzz run: random expressions per link type, and packets per comparison.
+const FUZZ_EXPRESSIONS: usize = 4000;
+const FUZZ_PACKETS: usize = 1500;
+const FUZZ_DLTS: &[i32] = &[1, 113, 276, 12, 0, 108, 105, 117, 10, 9, 104, 7, 123];
+
+/// Random expressions from [`exprgen`], compiled by both libraries at optimize 0: accept or
+/// reject alike, same message, same verdicts. Returns (compiles, accept/reject agreements,
+/// both-reject, message agreements, verdict comparisons, verdict agreements).
+fn fuzz(sys: &SysPcap, pool: &BTreeMap<i32, Vec<Packet>>, report: &mut String) -> [u64; 6] {
+    let mut rng = exprgen::Rng::new(0x005e_ed0f_f11e);
+    let mut f = [0u64; 6];
+    for i in 0..FUZZ_EXPRESSIONS {
+        let dlt = FUZZ_DLTS[i % FUZZ_DLTS.len()];
+        let expr = exprgen::expression(&mut rng);
+        let netmask = if i % 5 == 0 { u32::MAX } else { 0xffff_ff00 };
+        let theirs = sys.compile(dlt, 262144, &expr, false, netmask);
+        let target = Target {
+            linktype: dlt,
+            snaplen: 262144,
+            netmask,
+            savefile: None,
+        };
+        let ours = filter::compile(&expr, target, false);
+        f[0] += 1;
+        match (&theirs, &ours) {
+            (Ok(t), Ok(o)) => {
+                f[1] += 1;
+                let pkts = pool.get(&dlt).map(|v| v.as_slice()).unwrap_or(&[]);
+                let mut bad = 0;
+                for p in pkts.iter().take(FUZZ_PACKETS) {
+                    f[4] += 1;
+                    if sys.filter(t, p) == o.run(&p.data, p.wire_len) {
+                        f[5] += 1;
+                    } else {
+                        bad += 1;
+                    }
+                }
+                if bad > 0 {
+                    let _ = writeln!(report, "FUZZ-VERDICT\t{dlt}\t{expr}\t{bad} packets differ");
+                }
+            }
+            (Err(t), Err(o)) => {
+                f[1] += 1;
+                f[2] += 1;
+                if t == o {
+                    f[3] += 1;
+                } else {
+                    let _ = writeln!(
+                        report,
+                        "FUZZ-MESSAGE\t{dlt}\t{expr}\tlibpcap: {t:?}\tours: {o:?}"
+                    );
+                }
+            }
+            (Ok(_), Err(o)) => {
+                let _ = writeln!(
+                    report,
+                    "FUZZ-ACCEPT\t{dlt}\t{expr}\tlibpcap accepts, ours: {o:?}"
+                );
+            }
+            (Err(t), Ok(_)) => {
+                let _ = writeln!(
+                    report,
+                    "FUZZ-REJECT\t{dlt}\t{expr}\tlibpcap: {t:?}, ours accepts"
+                );
+            }
+        }
+    }
+    f
+}
+
+const FLOOR_ACCEPT: f64 = 99.4;
+const FLOOR_MESSAGE: f64 = 99.9;
 const FLOOR_VERDICT: f64 = 100.0;
+const FLOOR_FUZZ_ACCEPT: f64 = 98.9;
+const FLOOR_FUZZ_VERDICT: f64 = 100.0;

@@ -58,6 +58,7 @@ fn target(dlt: i32, snaplen: u32, netmask: u32) -> Target {
         linktype: dlt,
         snaplen,
         netmask,
+        savefile: None,
     }
 }
 
@@ -637,4 +638,48 @@ fn random_expressions_agree_optimized_unoptimized_and_libpcap() {
     let (n, vs) = random_run(secs, seed);
     println!("random expressions: {n} compiled and checked, {vs} also against libpcap");
     assert!(n > 0);
+}
+
+/// An Ethernet + IPv4 + UDP packet between two addresses.
+fn ipv4_packet(src: [u8; 4], dst: [u8; 4]) -> Packet {
+    let mut d = vec![0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 0x08, 0x00];
+    d.extend_from_slice(&[0x45, 0, 0, 28, 0, 0, 0, 0, 64, 17, 0, 0]);
+    d.extend_from_slice(&src);
+    d.extend_from_slice(&dst);
+    d.extend_from_slice(&[0, 53, 0, 80, 0, 8, 0, 0]);
+    Packet {
+        wire_len: d.len() as u32,
+        data: d,
+    }
+}
+
+#[test]
+fn long_constant_lists_become_search_trees_with_equal_verdicts() {
+    let n = 2000;
+    let addr = |i: u32| [10, (i >> 16) as u8, (i >> 8) as u8, i as u8];
+    let expr = (0..n)
+        .map(|i| {
+            let a = addr(i * 3);
+            format!("host {}.{}.{}.{}", a[0], a[1], a[2], a[3])
+        })
+        .collect::<Vec<_>>()
+        .join(" or ");
+    // Listed, unlisted, neighbours of listed, as source and as destination, and truncated.
+    let mut base = Vec::new();
+    for i in (0..n * 3 + 3).step_by(7) {
+        base.push(ipv4_packet(addr(i), [192, 0, 2, 1]));
+        base.push(ipv4_packet([192, 0, 2, 1], addr(i)));
+    }
+    let mut pkts = with_truncations(&base[..50], 42);
+    pkts.extend(base);
+    let (opt, unopt) = assert_equivalent(&expr, EN10MB, &pkts);
+    let accepted = pkts.iter().filter(|p| run(&opt, p) != 0).count();
+    assert!(accepted > 100 && accepted < pkts.len() - 100, "{accepted}");
+    let jge = pcap::bpf::insn::BPF_JMP | pcap::bpf::insn::BPF_JGE | pcap::bpf::insn::BPF_K;
+    assert!(opt.insns().iter().any(|i| i.code == jge));
+    println!(
+        "{n} hosts: {} -> {} instructions",
+        unopt.insns().len(),
+        opt.insns().len()
+    );
 }

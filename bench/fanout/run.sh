@@ -44,9 +44,9 @@ one_run() {
     pids+=($!)
   done
   for k in $(seq 1 "$n"); do
-    for _ in $(seq 100); do grep -q ready "$work/c$k.err" && break; sleep 0.05; done
+    for _ in $(seq 100); do grep -qs ready "$work/c$k.err" && break; sleep 0.05; done
   done
-  ip netns exec "$tx" "$work/sender" fxa "$mac" "$count" 256 "$RATE" 2>"$work/sender.err"
+  ip netns exec "$tx" "$work/sender" fxa "$mac" "$count" 256 "$RATE" 2>>"$work/sender.err"
   sleep 1
   kill -INT "${pids[@]}"; wait "${pids[@]}"
   cat "$work"/c*.out | awk '{d += $2; c += $4} END {print d, c}'
@@ -65,15 +65,17 @@ for cfg in "${configs[@]}"; do
   # The median run by delivered packets.
   med=$(printf '%s\n' "${results[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")
   set -- $1 $2 $med
-  awk -v cfg="$1" -v m="$2" -v d="$3" -v c="$4" -v n="$count" -v w="$WORK_NS" 'BEGIN {
+  line=$(awk -v cfg="$1" -v m="$2" -v d="$3" -v c="$4" -v n="$count" -v w="$WORK_NS" 'BEGIN {
     per = d ? c / d : 0;
-    printf "%-10s %8d %10d %8.1f%% %12.2f %14.0f\n", cfg, m, d, 100 * d / n, per, per * 1000 - w }'
-  # Machine-readable lines for scripts/bench-report.sh; the libpcap column is the one system
-  # consumer.
-  read -r share over < <(awk -v d="$3" -v c="$4" -v n="$count" -v w="$WORK_NS" \
-    'BEGIN {per = d ? c / d : 0; printf "%.1f %.0f\n", 100 * d / n, per * 1000 - w}')
-  if [ "$1" = system ]; then sys_share=$share sys_over=$over; else
-    printf 'RESULT fanout/%s member(s): delivered\t%s\t%s\t%% delivered\n' "$2" "$sys_share" "$share"
-    printf 'RESULT fanout/%s member(s): library+kernel CPU\t%s\t%s\tns/packet\n' "$2" "$sys_over" "$over"
+    printf "%-10s %8d %10d %8.1f%% %12.2f %14.0f\n", cfg, m, d, 100 * d / n, per, per * 1000 - w }')
+  echo "$line"
+  set -- $line
+  if [ "$1" = system ]; then sys_share=${4%\%}; sys_over=$6
+  else
+    # Machine-readable lines for scripts/bench-report.sh: libpcap's single consumer vs ours.
+    printf 'RESULT fanout/delivered-share/%s-members\t%s\t%s\t%%\n' "$2" "$sys_share" "${4%\%}"
+    printf 'RESULT fanout/overhead-per-packet/%s-members\t%s\t%s\tns\n' "$2" "$sys_over" "$6"
   fi
 done
+echo "sender achieved (median over all runs): $(sed -n 's/.*(\([0-9]*\) pps)/\1/p' "$work/sender.err" \
+  | sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}') pps"

@@ -13,12 +13,14 @@
 //! fall-through past the end), we reject the packet instead. A program whose backward jumps
 //! run more than [`BACKWARD_JUMP_LIMIT`] times on one packet is taken to loop forever (libpcap
 //! would hang) and rejects too. Nothing here panics or reads outside `data`, whatever the
-//! program.
+//! program. Scratch memory starts zeroed (libpcap's starts uninitialised).
 //!
 //! Two drivers share one step function, so they cannot disagree:
 //! - [`Executable`] decodes a program once (absolute jump targets, checked scratch indices,
-//!   a final reject step that every out-of-range target points to) and then runs packets with
-//!   no allocation and no per-step opcode decoding; [`super::Program`] caches one.
+//!   a final reject step that every out-of-range target points to, each load followed by a
+//!   conditional jump fused into one step) and then runs packets with no allocation and no
+//!   per-step opcode decoding, without even setting up scratch memory when no step loads
+//!   from it; [`super::Program`] caches one.
 //! - [`run_fetching`] decodes as it goes from an [`InsnFetch`], for `bpf_filter` callers that
 //!   hand us a bare instruction pointer with no length.
 
@@ -392,6 +394,11 @@ fn exec<S: Scratch, const FUSED: bool>(
     let k = s.k;
     // Scratch indices were checked by decode; `Scratch` masks them, so no second check.
     let slot = k as usize;
+    // Decoded steps never hold a scratch index >= 16 (decode rejects those); steps made on
+    // the fly by `run_fetching` are checked here instead.
+    if !FUSED && matches!(s.op, Op::LdMem | Op::LdxMem | Op::St | Op::Stx) && slot >= BPF_MEMWORDS {
+        return Flow::Return(0);
+    }
     match s.op {
         Op::RetK => Flow::Return(k),
         Op::RetA => Flow::Return(m.a),
@@ -595,6 +602,27 @@ impl InsnFetch for [Insn] {
     }
 }
 
+/// A cheaper [`decode`] for [`run_fetching`], which has no program length to check against:
+/// the operation from the table and both possible targets, computed without branches (the
+/// scratch index is checked by `exec`, a zero divisor by the division itself). Gives the
+/// same step as `decode` with an unknown length, for programs shorter than 2^32.
+#[inline(always)]
+fn decode_on_the_fly(insn: Insn, at: usize) -> Step {
+    let op = OPS.get(insn.code as usize).copied().unwrap_or(Op::Reject);
+    let next = (at as u32).wrapping_add(1);
+    let jt = if op == Op::Ja {
+        next.wrapping_add(insn.k)
+    } else {
+        next.wrapping_add(insn.jt as u32)
+    };
+    Step {
+        op,
+        jt,
+        jf: next.wrapping_add(insn.jf as u32),
+        k: insn.k,
+    }
+}
+
 /// Runs a program read one instruction at a time, with the same semantics as
 /// [`Executable::run`]. For a slice, the result equals `Executable::new(slice).run(..)`.
 pub fn run_fetching<F: InsnFetch + ?Sized>(code: &F, data: &[u8], wire_len: u32) -> u32 {
@@ -604,14 +632,7 @@ pub fn run_fetching<F: InsnFetch + ?Sized>(code: &F, data: &[u8], wire_len: u32)
         let Some(insn) = code.fetch(pc) else {
             return 0;
         };
-        match exec::<_, false>(
-            decode(insn, pc, usize::MAX),
-            pc,
-            &mut m,
-            data,
-            wire_len,
-            &[],
-        ) {
+        match exec::<_, false>(decode_on_the_fly(insn, pc), pc, &mut m, data, wire_len, &[]) {
             Flow::Goto(next) => pc = next,
             Flow::Return(v) => return v,
         }

@@ -69,6 +69,7 @@ pub unsafe extern "C" fn pcap_compile(
                 linktype: core.linktype,
                 snaplen: core.snaplen as u32,
                 netmask,
+                savefile: core.source.savefile_swapped(),
             };
             let prog = compile_text(text, target, optimize)?;
             store_program(fp, &prog)?;
@@ -100,6 +101,7 @@ pub unsafe extern "C" fn pcap_compile_nopcap(
             linktype,
             snaplen: snaplen as u32,
             netmask,
+            savefile: None,
         };
         match compile_text(text, target, optimize) {
             // SAFETY: fp is non-NULL and writable by the caller's guarantee.

@@ -32,6 +32,7 @@ pub mod filter;
 pub mod handle;
 pub mod live;
 pub mod names;
+pub mod nametab;
 pub mod savefile;
 pub mod types;
 

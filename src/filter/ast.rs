@@ -212,6 +212,12 @@ pub enum Prim {
     WlanDir(NumOrName),
     /// `llc`, `llc i|s|u|rnr|...`
     Llc(Option<String>),
+    /// `byte index op value` with op one of `= < > & |`.
+    Byte {
+        index: u32,
+        op: char,
+        value: u32,
+    },
     Atm(AtmKw),
     AtmField {
         field: AtmField,

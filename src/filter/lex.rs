@@ -95,6 +95,8 @@ pub enum Kw {
     Not,
     And,
     Or,
+    /// `byte N op M`
+    Byte,
     // ATM
     Lane,
     Metac,
@@ -198,7 +200,7 @@ fn keyword(word: &str) -> Option<Kw> {
         "ta" => Ta,
         "less" => Less,
         "greater" => Greater,
-        "byte" => return None,
+        "byte" => Byte,
         "broadcast" => Broadcast,
         "multicast" => Multicast,
         "and" => And,
@@ -527,6 +529,9 @@ fn classify(word: &str) -> Result<(Option<Tok>, usize), String> {
     if name.bytes().all(|c| c.is_ascii_digit()) {
         return Ok((Some(Tok::Num(parse_number(name)?)), n));
     }
+    if name.len() == 12 && is_hex(name) && n == b.len() {
+        return Ok((Some(Tok::Eid(name.to_string())), n));
+    }
     if let Some(k) = keyword(name) {
         return Ok((Some(Tok::Kw(k)), n));
     }
@@ -586,10 +591,16 @@ fn classify_colon(word: &str) -> Result<(Option<Tok>, usize), String> {
         let mac_like = text.trim_end_matches(|c: char| c.is_ascii_hexdigit());
         return Err(format!("bogus ethernet address {mac_like}"));
     }
-    // Otherwise the colon is an operator: classify what comes before it alone.
+    // A number before the colon (`proto[index:size]`): the colon is an operator.
     match word.find(':') {
         Some(0) | None => Ok((None, 0)),
-        Some(i) => classify(&word[..i]),
+        Some(i)
+            if word[..i].bytes().all(|c| c.is_ascii_alphanumeric())
+                && word.as_bytes()[0].is_ascii_digit() =>
+        {
+            classify(&word[..i])
+        }
+        Some(_) => Err(SYNTAX.to_string()),
     }
 }
 

@@ -34,6 +34,9 @@ pub struct Target {
     pub linktype: i32,
     pub snaplen: u32,
     pub netmask: u32,
+    /// `Some(swapped)` when the handle reads a savefile: a BSD loopback header there may
+    /// come from any system, in the byte order of the machine that wrote the file.
+    pub savefile: Option<bool>,
 }
 
 /// Compiles `text` for a link type; `Err` holds libpcap's message.
@@ -65,6 +68,7 @@ fn compile_tokens(
     optimize: bool,
 ) -> Result<Program, String> {
     let mut g = gen::Gen::new(target.linktype, target.netmask)?;
+    g.savefile = target.savefile;
     let mut parser = parse::Parser::new(toks, &mut g);
     let result = parser.program_keep_pos();
     let frag = match (result, lex_err) {
@@ -85,4 +89,86 @@ fn compile_tokens(
     }
     let insns = emit::emit(&g.g, entry, target.snaplen);
     Ok(Program::new(insns))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eth() -> Target {
+        Target {
+            linktype: 1,
+            snaplen: 262144,
+            netmask: 0xffff_ff00,
+            savefile: None,
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_like_libpcap_without_overflowing_the_stack() {
+        let ok = format!("{}tcp{}", "(".repeat(5000), ")".repeat(5000));
+        assert!(compile(&ok, eth(), false).is_ok());
+        let deep = format!("{}tcp{}", "(".repeat(20000), ")".repeat(20000));
+        assert_eq!(
+            compile(&deep, eth(), false).unwrap_err(),
+            "can't parse filter expression: memory exhausted"
+        );
+        let nots = format!("{}tcp", "not ".repeat(20000));
+        assert!(compile(&nots, eth(), false).is_err());
+    }
+
+    #[test]
+    fn long_chains_compile_in_linear_time() {
+        let chain = vec!["tcp"; 20000].join(" or ");
+        let t = std::time::Instant::now();
+        let p = compile(&chain, eth(), false).expect("compiles");
+        assert!(p.insns().len() > 20000);
+        // Generous bound: quadratic behaviour would take minutes.
+        assert!(t.elapsed().as_secs() < 20);
+    }
+
+    #[test]
+    fn two_threads_compile_at_once_with_equal_results() {
+        let exprs = [
+            "host 10.1.2.3 and tcp port 80",
+            "ip6 and udp",
+            "vlan 5 and icmp",
+        ];
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                std::thread::spawn(move || {
+                    exprs
+                        .iter()
+                        .map(|e| compile(e, eth(), false).expect("compiles"))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let results: Vec<_> = handles
+            .into_iter()
+            .map(|h| h.join().expect("no panic"))
+            .collect();
+        for r in &results[1..] {
+            assert_eq!(r, &results[0]);
+        }
+    }
+
+    #[test]
+    fn hostile_bytes_never_panic() {
+        for text in [
+            "\u{0}",
+            "ip[",
+            "ip[1:",
+            "((((",
+            "$",
+            "\\",
+            "1:2:3:4:5:6:7:8:9:a",
+            "0x",
+            "-",
+            "!!!!",
+        ] {
+            let _ = compile(text, eth(), false);
+            let _ = compile(text, eth(), true);
+        }
+    }
 }

@@ -608,6 +608,19 @@ impl<'t, S: Sink> Parser<'t, S> {
             Kw::Vlan => Prim::Vlan(self.optional_pnum()?),
             Kw::Mpls => Prim::Mpls(self.optional_pnum()?),
             Kw::Pppoed => Prim::Pppoed,
+            Kw::Byte => {
+                let index = self.num_token()?;
+                let op = match self.bump() {
+                    Some(Tok::Op(Op::Eq)) => '=',
+                    Some(Tok::Op(Op::Lt)) => '<',
+                    Some(Tok::Op(Op::Gt)) => '>',
+                    Some(Tok::Op(Op::Amp)) => '&',
+                    Some(Tok::Op(Op::Pipe)) => '|',
+                    _ => return syntax(),
+                };
+                let value = self.num_token()?;
+                Prim::Byte { index, op, value }
+            }
             Kw::Pppoes => Prim::Pppoes(self.optional_pnum()?),
             Kw::Geneve => Prim::Geneve(self.optional_pnum()?),
             Kw::Ifname => Prim::PfIfname(self.name_token()?),

@@ -10,6 +10,7 @@
 use std::ffi::{c_char, CStr};
 
 pub mod dlt;
+pub mod ethers;
 pub mod init;
 pub mod offer;
 pub mod status;

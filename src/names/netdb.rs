@@ -274,3 +274,111 @@ pub fn parse_mac(text: &str) -> Option<[u8; 6]> {
     }
     Some(out)
 }
+
+/// A service's port for TCP or UDP as the resolver sees it (`getaddrinfo` with no host):
+/// unlike [`port`], numbers are accepted too, with the resolver's own leniency (leading
+/// blanks and `+`, values taken modulo 65536). This is what `pcap_nametoport` measures as.
+pub fn resolver_port(name: &CStr, tcp: bool) -> Option<u16> {
+    // SAFETY: a zeroed addrinfo is a valid "no hints" value.
+    let mut hints: libc::addrinfo = unsafe { std::mem::zeroed() };
+    hints.ai_family = libc::AF_UNSPEC;
+    (hints.ai_socktype, hints.ai_protocol) = if tcp {
+        (libc::SOCK_STREAM, libc::IPPROTO_TCP)
+    } else {
+        (libc::SOCK_DGRAM, libc::IPPROTO_UDP)
+    };
+    let mut res: *mut libc::addrinfo = std::ptr::null_mut();
+    // SAFETY: valid C string, hints and out pointer.
+    let rc = unsafe { libc::getaddrinfo(std::ptr::null(), name.as_ptr(), &hints, &mut res) };
+    if rc != 0 || res.is_null() {
+        return None;
+    }
+    // SAFETY: res is the first node of getaddrinfo's list; both families put the port at the
+    // same offset (sin_port / sin6_port), read from the family the node declares.
+    let port = unsafe {
+        let ai = &*res;
+        match ai.ai_family {
+            libc::AF_INET => Some((*(ai.ai_addr as *const libc::sockaddr_in)).sin_port),
+            libc::AF_INET6 => Some((*(ai.ai_addr as *const libc::sockaddr_in6)).sin6_port),
+            _ => None,
+        }
+    };
+    // SAFETY: res came from getaddrinfo and is freed once.
+    unsafe { libc::freeaddrinfo(res) };
+    port.map(u16::from_be)
+}
+
+/// A host's TCP stream addresses as `getaddrinfo`'s own list, for a caller who frees it
+/// with `freeaddrinfo` (`pcap_nametoaddrinfo`); NULL when the name does not resolve.
+pub fn host_addrinfo_list(name: &CStr) -> *mut libc::addrinfo {
+    // SAFETY: a zeroed addrinfo is a valid "no hints" value.
+    let mut hints: libc::addrinfo = unsafe { std::mem::zeroed() };
+    hints.ai_family = libc::AF_UNSPEC;
+    hints.ai_socktype = libc::SOCK_STREAM;
+    hints.ai_protocol = libc::IPPROTO_TCP;
+    let mut res: *mut libc::addrinfo = std::ptr::null_mut();
+    // SAFETY: valid C string, hints and out pointer.
+    let rc = unsafe { libc::getaddrinfo(name.as_ptr(), std::ptr::null(), &hints, &mut res) };
+    if rc != 0 {
+        return std::ptr::null_mut();
+    }
+    res
+}
+
+extern "C" {
+    fn gethostbyname_r(
+        name: *const c_char,
+        ret: *mut libc::hostent,
+        buf: *mut c_char,
+        buflen: usize,
+        result: *mut *mut libc::hostent,
+        h_errnop: *mut c_int,
+    ) -> c_int;
+}
+
+/// A host's IPv4 addresses, host byte order, as the classic host lookup gives them
+/// (`pcap_nametoaddr`): numbers are taken only in digits-and-dots forms (`1.2.3` yes,
+/// `0x7f.1` no, measured), unlike `getaddrinfo`.
+pub fn host_ipv4_addrs(name: &str) -> Vec<u32> {
+    let Ok(c) = CString::new(name) else {
+        return Vec::new();
+    };
+    let mut size = BUF;
+    loop {
+        // SAFETY: a zeroed hostent is a valid output slot.
+        let mut ent: libc::hostent = unsafe { std::mem::zeroed() };
+        let mut buf = vec![0 as c_char; size];
+        let mut out: *mut libc::hostent = std::ptr::null_mut();
+        let mut herr: c_int = 0;
+        // SAFETY: every pointer refers to a live local of the declared size.
+        let rc = unsafe {
+            gethostbyname_r(
+                c.as_ptr(),
+                &mut ent,
+                buf.as_mut_ptr(),
+                size,
+                &mut out,
+                &mut herr,
+            )
+        };
+        if rc == libc::ERANGE && size < 1 << 20 {
+            size *= 4;
+            continue;
+        }
+        if rc != 0 || out.is_null() || ent.h_addrtype != libc::AF_INET || ent.h_length != 4 {
+            return Vec::new();
+        }
+        let mut addrs = Vec::new();
+        let mut p = ent.h_addr_list;
+        // SAFETY: h_addr_list is a NULL-terminated array of 4-byte addresses inside buf,
+        // which is alive for the whole walk.
+        unsafe {
+            while !p.is_null() && !(*p).is_null() {
+                let bytes = std::ptr::read_unaligned((*p).cast::<[u8; 4]>());
+                addrs.push(u32::from_be_bytes(bytes));
+                p = p.add(1);
+            }
+        }
+        return addrs;
+    }
+}

@@ -88,4 +88,12 @@ impl Source {
             Source::Savefile(_) => SourceKind::File,
         }
     }
+
+    /// For a savefile, whether its byte order differs from ours; None for other sources.
+    pub fn savefile_swapped(&self) -> Option<bool> {
+        match self {
+            Source::Savefile(sf) => Some(sf.info.swapped),
+            _ => None,
+        }
+    }
 }

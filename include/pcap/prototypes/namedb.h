@@ -5,4 +5,26 @@
 #ifndef oxpcap_prototypes_namedb_h
 #define oxpcap_prototypes_namedb_h
 
+PCAP_API unsigned char *pcap_ether_aton(const char *text);
+
+PCAP_API unsigned char *pcap_ether_hostton(const char *name);
+
+PCAP_API PCAP_DEPRECATED("this is not reentrant; use 'pcap_nametoaddrinfo' instead") uint32_t **pcap_nametoaddr(const char *name);
+
+PCAP_API struct addrinfo *pcap_nametoaddrinfo(const char *name);
+
+PCAP_API int pcap_nametoeproto(const char *name);
+
+PCAP_API int pcap_nametollc(const char *name);
+
+PCAP_API uint32_t pcap_nametonetaddr(const char *name);
+
+PCAP_API int pcap_nametoport(const char *name, int *port, int *proto);
+
+PCAP_API int pcap_nametoportrange(const char *range, int *low, int *high, int *proto);
+
+PCAP_API int pcap_nametoproto(const char *name);
+
+PCAP_API struct pcap_etherent *pcap_next_etherent(FILE *file);
+
 #endif  /* oxpcap_prototypes_namedb_h */

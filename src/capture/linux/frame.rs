@@ -89,6 +89,7 @@ impl<'a> Frame<'a> {
     /// # Safety
     /// `base..base+room` is mapped, owned by the consumer (handed over by the kernel) for
     /// `'a`, and not otherwise referenced while the frame lives.
+    #[inline]
     pub unsafe fn new(base: *mut u8, room: usize, layout: &'static HeaderLayout) -> Frame<'a> {
         let mut frame = Frame {
             base,
@@ -107,6 +108,7 @@ impl<'a> Frame<'a> {
         frame
     }
 
+    #[inline]
     fn read_u32(&self, offset: usize) -> u32 {
         if offset + 4 > self.room {
             return 0;
@@ -115,6 +117,7 @@ impl<'a> Frame<'a> {
         unsafe { self.base.add(offset).cast::<u32>().read_unaligned() }
     }
 
+    #[inline]
     fn read_u16(&self, offset: usize) -> u16 {
         if offset + 2 > self.room {
             return 0;
@@ -123,21 +126,25 @@ impl<'a> Frame<'a> {
         unsafe { self.base.add(offset).cast::<u16>().read_unaligned() }
     }
 
+    #[inline]
     pub fn status(&self) -> u32 {
         self.read_u32(self.layout.status)
     }
 
     /// Bytes on the wire.
+    #[inline]
     pub fn wire_len(&self) -> u32 {
         self.read_u32(self.layout.len)
     }
 
     /// Offset of the network header from the frame start.
+    #[inline]
     pub fn net_offset(&self) -> usize {
         usize::from(self.read_u16(self.layout.net))
     }
 
     /// Seconds and nanoseconds of the kernel's timestamp.
+    #[inline]
     pub fn timestamp(&self) -> (u32, u32) {
         (
             self.read_u32(self.layout.sec),
@@ -146,6 +153,7 @@ impl<'a> Frame<'a> {
     }
 
     /// The VLAN tag the kernel stripped (TPID, TCI), if it did.
+    #[inline]
     pub fn stripped_vlan(&self) -> Option<(u16, u16)> {
         let status = self.status();
         if status & TP_STATUS_VLAN_VALID == 0 {
@@ -168,7 +176,20 @@ impl<'a> Frame<'a> {
         Some((tpid, tci))
     }
 
+    /// `sll_pkttype`: host, broadcast, multicast, other host, outgoing.
+    #[inline]
+    pub fn pkttype(&self) -> u8 {
+        self.byte(self.layout.sockaddr + 10)
+    }
+
+    /// `sll_ifindex`: the interface the packet was seen on.
+    #[inline]
+    pub fn ifindex(&self) -> i32 {
+        self.read_u32(self.layout.sockaddr + 4) as i32
+    }
+
     /// The sender's link address the kernel recorded.
+    #[inline]
     pub fn link_address(&self) -> LinkAddress {
         let s = self.layout.sockaddr;
         let mut addr = [0u8; 8];
@@ -185,6 +206,7 @@ impl<'a> Frame<'a> {
         }
     }
 
+    #[inline]
     fn byte(&self, offset: usize) -> u8 {
         if offset >= self.room {
             return 0;
@@ -194,17 +216,20 @@ impl<'a> Frame<'a> {
     }
 
     /// Start of the delivered bytes, relative to the frame.
+    #[inline]
     pub fn start(&self) -> usize {
         self.start
     }
 
     /// Number of delivered bytes so far.
+    #[inline]
     pub fn caplen(&self) -> usize {
         self.end - self.start
     }
 
     /// Restarts the delivered bytes at the network header (cooked capture), if it lies
     /// within the captured bytes.
+    #[inline]
     pub fn start_at_network_header(&mut self) {
         let net = self.net_offset();
         if net >= self.start && net <= self.end {
@@ -214,6 +239,7 @@ impl<'a> Frame<'a> {
 
     /// Prepends `header` to the delivered bytes (the room in front of the packet that the
     /// kernel leaves for this); false when there is no room.
+    #[inline]
     pub fn prepend(&mut self, header: &[u8]) -> bool {
         let floor = self.layout.sockaddr + SOCKADDR_LL_LEN;
         if self.start < floor + header.len() {
@@ -231,6 +257,7 @@ impl<'a> Frame<'a> {
     /// Inserts `tag` at `at` bytes into the delivered bytes, moving the bytes before it back
     /// into the headroom (VLAN reinsertion); false when there is no room or `at` is past the
     /// captured bytes.
+    #[inline]
     pub fn insert(&mut self, at: usize, tag: &[u8]) -> bool {
         let floor = self.layout.sockaddr + SOCKADDR_LL_LEN;
         if at > self.caplen() || self.start < floor + tag.len() {
@@ -248,12 +275,14 @@ impl<'a> Frame<'a> {
     }
 
     /// The delivered bytes, borrowed from the frame (for the user-space filter).
+    #[inline]
     pub fn bytes(&self) -> &[u8] {
         // SAFETY: as in into_bytes, for the shorter borrow of self.
         unsafe { std::slice::from_raw_parts(self.base.add(self.start), self.end - self.start) }
     }
 
     /// The delivered bytes, valid for as long as the frame's owner.
+    #[inline]
     pub fn into_bytes(self) -> &'a [u8] {
         // SAFETY: start..end lies in owned, initialised ring memory (checked in `new` and
         // kept so by every adjustment), exclusively ours for 'a.

@@ -71,3 +71,15 @@ pub fn sysfs_counter(name: &str, counter: &str) -> u64 {
 pub fn interface_drops(name: &str) -> u64 {
     sysfs_counter(name, "rx_missed_errors") + sysfs_counter(name, "rx_fifo_errors")
 }
+
+/// The MTU of `name` (1500 when it cannot be read).
+pub fn mtu(fd: BorrowedFd<'_>, name: &str) -> u32 {
+    let Some(mut req) = sys::ifreq(name) else {
+        return 1500;
+    };
+    match sys::ifioctl(fd, libc::SIOCGIFMTU, &mut req) {
+        // SAFETY: SIOCGIFMTU filled the ifru_mtu member.
+        Ok(()) => unsafe { req.ifr_ifru.ifru_mtu }.max(68) as u32,
+        Err(_) => 1500,
+    }
+}

@@ -102,44 +102,6 @@ pub fn for_hardware_type(arphrd: u16) -> LinkMapping {
     }
 }
 
-/// libpcap's short name of a link type, for its error messages ("DLT <n>" when unnamed).
-pub fn short_name(linktype: i32) -> String {
-    let known = [
-        (0, "NULL"),
-        (dlt::EN10MB, "EN10MB"),
-        (6, "IEEE802"),
-        (dlt::FDDI, "FDDI"),
-        (dlt::RAW, "RAW"),
-        (dlt::C_HDLC, "C_HDLC"),
-        (dlt::IEEE802_11, "IEEE802_11"),
-        (dlt::FRELAY, "FRELAY"),
-        (dlt::LINUX_SLL, "LINUX_SLL"),
-        (dlt::LTALK, "LTALK"),
-        (dlt::PRISM_HEADER, "PRISM_HEADER"),
-        (dlt::IEEE802_11_RADIO, "IEEE802_11_RADIO"),
-        (dlt::ARCNET_LINUX, "ARCNET_LINUX"),
-        (dlt::DOCSIS, "DOCSIS"),
-        (dlt::LINUX_IRDA, "LINUX_IRDA"),
-        (dlt::LINUX_LAPD, "LINUX_LAPD"),
-        (dlt::CAN_SOCKETCAN, "CAN_SOCKETCAN"),
-        (dlt::IEEE802_15_4_NOFCS, "IEEE802_15_4_NOFCS"),
-        (dlt::NETLINK, "NETLINK"),
-        (dlt::VSOCK, "VSOCK"),
-        (dlt::LINUX_SLL2, "LINUX_SLL2"),
-        (9, "PPP"),
-        (50, "PPP_SERIAL"),
-        (51, "PPP_ETHER"),
-        (101, "RAW"),
-        (108, "LOOP"),
-        (228, "IPV4"),
-        (229, "IPV6"),
-    ];
-    known
-        .iter()
-        .find(|(v, _)| *v == linktype)
-        .map_or_else(|| format!("DLT {linktype}"), |(_, n)| (*n).to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +113,5 @@ mod tests {
         assert_eq!(for_hardware_type(0xfffe).linktype, dlt::RAW);
         assert!(for_hardware_type(512).cooked);
         assert!(for_hardware_type(9999).warning.is_some());
-        assert_eq!(short_name(999), "DLT 999");
     }
 }

@@ -25,6 +25,9 @@ use crate::source::{PacketHeader, Poll};
 pub const DEFAULT_SNAPLEN: u32 = 262_144;
 /// libpcap's ring size when `pcap_set_buffer_size` was not called.
 pub const DEFAULT_BUFFER: u32 = 2 << 20;
+/// Smallest block ring we set up, whatever `pcap_set_buffer_size` asked for (an explicit
+/// `OXPCAP_BUFFER_SIZE` is honoured exactly: it is how a user asks for a small ring).
+const MIN_RING: u32 = 16 << 20;
 /// Largest block we ask for: big blocks mean few wakeups (see DESIGN.md).
 const MAX_BLOCK: u32 = 4 << 20;
 /// Bytes of the kernel's per-frame headers plus alignment slack, for sizing frames.
@@ -79,6 +82,10 @@ pub struct Live {
     fault: Option<Error>,
     /// The kernel reported the interface down; deletion is checked for while it stays so.
     interface_down: bool,
+    /// Immediate mode's wake-up strategy.
+    pace: Pace,
+    /// `pcap_set_timeout`: a frame ring's wait ends after it, as libpcap's immediate mode.
+    timeout_ms: i32,
     /// A filter is attached in the kernel, so the user-space one is not needed.
     pub kernel_filter: bool,
 }
@@ -101,9 +108,17 @@ fn no_such_device() -> Error {
 
 /// The ring shape for a buffer size and snapshot length: blocks as large as the buffer
 /// allows up to 4 MiB, at least two of them, and frames big enough for one snapshot.
-pub fn geometry(buffer_size: u32, snaplen: u32, timeout_ms: i32) -> Geometry {
+/// Unless `exact`, the buffer is raised to at least `MIN_RING`.
+pub fn geometry(buffer_size: u32, snaplen: u32, timeout_ms: i32, exact: bool) -> Geometry {
     let page = 4096u32;
     let frame_size = (snaplen.saturating_add(FRAME_OVERHEAD)).next_multiple_of(16);
+    // The ring is at least MIN_RING: libpcap's 2 MiB default in small blocks costs a wakeup
+    // per ~160 full-size frames; 4 MiB blocks cut that 16x (kernel memory is cheap here).
+    let buffer_size = if exact {
+        buffer_size
+    } else {
+        buffer_size.max(MIN_RING)
+    };
     let mut block_size = (buffer_size / 4).clamp(page, MAX_BLOCK).next_power_of_two();
     while block_size < frame_size && block_size < MAX_BLOCK {
         block_size *= 2;
@@ -115,6 +130,59 @@ pub fn geometry(buffer_size: u32, snaplen: u32, timeout_ms: i32) -> Geometry {
         block_count,
         frame_size,
         retire_ms: if timeout_ms > 0 { timeout_ms as u32 } else { 0 },
+    }
+}
+
+/// A frame ring's frame size (a power of two holding the kernel's header, our headroom and
+/// one packet of up to `min(snaplen, MTU + link header)` bytes) and frame count.
+pub fn frame_geometry(buffer_size: u32, snaplen: u32, mtu: u32) -> (u32, u32) {
+    let packet = snaplen.min(mtu.saturating_add(64));
+    let frame_size = packet.saturating_add(FRAME_OVERHEAD).next_power_of_two();
+    (frame_size, (buffer_size / frame_size).max(16))
+}
+
+/// Immediate mode's adaptive wake-ups (a user-space NAPI): while packets are sparse the reader
+/// sleeps until the kernel wakes it for each one (latency as libpcap's); once the measured
+/// rate passes `DENSE_ENTER_PPS` it instead drains the ring every `DENSE_TICK`, one wakeup
+/// for many packets, until the rate falls below `DENSE_LEAVE_PPS`.
+const DENSE_ENTER_PPS: f64 = 40_000.0;
+const DENSE_LEAVE_PPS: f64 = 20_000.0;
+const DENSE_TICK_NS: i64 = 200_000;
+/// How long a rate measurement window lasts.
+const RATE_WINDOW: std::time::Duration = std::time::Duration::from_millis(5);
+
+/// The rate estimate behind immediate mode's choice of wake-up.
+struct Pace {
+    dense: bool,
+    window_start: std::time::Instant,
+    window_taken: u64,
+}
+
+impl Pace {
+    fn new() -> Pace {
+        Pace {
+            dense: false,
+            window_start: std::time::Instant::now(),
+            window_taken: 0,
+        }
+    }
+
+    /// Updates the state from the packets taken so far; true while dense.
+    fn update(&mut self, taken: u64) -> bool {
+        let now = std::time::Instant::now();
+        let elapsed = now - self.window_start;
+        if elapsed >= RATE_WINDOW {
+            let rate = (taken - self.window_taken) as f64 / elapsed.as_secs_f64();
+            self.dense = rate
+                > if self.dense {
+                    DENSE_LEAVE_PPS
+                } else {
+                    DENSE_ENTER_PPS
+                };
+            self.window_start = now;
+            self.window_taken = taken;
+        }
+        self.dense
     }
 }
 
@@ -183,16 +251,34 @@ impl Live {
         } else {
             DEFAULT_BUFFER
         };
+        let version = if config.immediate {
+            sys::TPACKET_V2
+        } else {
+            sys::TPACKET_V3
+        };
         socket
-            .set_int(sys::PACKET_VERSION, sys::TPACKET_V3)
-            .map_err(|e| Error::os("can't set TPACKET_V3", &e))?;
+            .set_int(sys::PACKET_VERSION, version)
+            .map_err(|e| Error::os("can't set TPACKET version", &e))?;
         // Room in front of each packet for a VLAN tag and the SLL2 header's extra bytes.
         socket
             .set_int(sys::PACKET_RESERVE, 8)
             .map_err(|e| Error::os("setsockopt (PACKET_RESERVE)", &e))?;
-        let shape = geometry(buffer, snaplen, config.timeout_ms);
-        let ring = BlockRing::new(socket.fd(), shape)
-            .map_err(|e| Error::os("can't create rx ring on packet socket", &e))?;
+        let shape = geometry(
+            buffer,
+            snaplen,
+            config.timeout_ms,
+            config.fanout.buffer_from_env,
+        );
+        let ring = if config.immediate {
+            // Immediate mode: a frame ring, each frame handed over as soon as it is filled.
+            // Frames hold one MTU-sized packet (the snapshot length if smaller).
+            let mtu = device.map_or(65_536, |d| iface::mtu(socket.fd(), d));
+            let (frame_size, frame_count) = frame_geometry(buffer, snaplen, mtu);
+            BlockRing::new_frames(socket.fd(), frame_size, frame_count)
+        } else {
+            BlockRing::new(socket.fd(), shape)
+        }
+        .map_err(|e| Error::os("can't create rx ring on packet socket", &e))?;
         if config.promisc {
             if ifindex != 0 {
                 socket
@@ -248,6 +334,8 @@ impl Live {
             kernel_filter: false,
             fault: None,
             interface_down: false,
+            pace: Pace::new(),
+            timeout_ms: config.timeout_ms,
         };
         Ok(Activated {
             live,
@@ -363,6 +451,7 @@ impl Live {
 
     /// The next packet, as [`crate::source::Source::next_packet`] defines: the block walk
     /// below, one packet at a time.
+    #[inline]
     pub fn next_packet(
         &mut self,
         may_block: bool,
@@ -399,6 +488,7 @@ impl Live {
     /// The block walk both deliveries are built on: resumes the held block (or takes the
     /// next ready one), shapes its frames in order and hands up to `max` deliveries to `sink`,
     /// never crossing into another block; the block stays held after delivering anything.
+    #[inline]
     fn walk(
         &mut self,
         may_block: bool,
@@ -449,22 +539,42 @@ impl Live {
     /// not a limit on this wait: an idle interface keeps `pcap_dispatch` waiting (measured:
     /// libpcap 1.10.3 with a 100 ms timeout never returns on an idle veth).
     fn wait(&mut self, signals: &LoopSignals) -> Result<bool> {
+        let frame_ring = self.ring.is_frame_ring();
+        let deadline = (frame_ring && self.timeout_ms > 0).then(|| {
+            std::time::Instant::now() + std::time::Duration::from_millis(self.timeout_ms as u64)
+        });
         loop {
             if signals.break_pending() {
                 return Ok(false);
             }
+            let dense = frame_ring && self.pace.update(self.ring.taken());
             // While the interface is down, look every 100 ms whether it was deleted: the
             // kernel reports only the going down, not the unregistering that may follow.
-            let timeout = if self.interface_down {
+            let mut timeout_ns: i64 = if self.interface_down {
                 self.check_deleted()?;
-                100
+                100_000_000
+            } else if dense {
+                DENSE_TICK_NS
             } else {
                 -1
             };
+            if let Some(deadline) = deadline {
+                let left = deadline.saturating_duration_since(std::time::Instant::now());
+                if left.is_zero() {
+                    return Ok(false);
+                }
+                let left = left.as_nanos().min(i64::MAX as u128) as i64;
+                timeout_ns = if timeout_ns < 0 {
+                    left
+                } else {
+                    timeout_ns.min(left)
+                };
+            }
             let mut fds = [
                 libc::pollfd {
                     fd: self.socket.fd().as_raw_fd(),
-                    events: libc::POLLIN,
+                    // Dense: the socket only reports errors; the tick drains the ring.
+                    events: if dense { 0 } else { libc::POLLIN },
                     revents: 0,
                 },
                 libc::pollfd {
@@ -473,17 +583,24 @@ impl Live {
                     revents: 0,
                 },
             ];
-            // SAFETY: fds is a valid array of two pollfd structs.
-            let n = unsafe { libc::poll(fds.as_mut_ptr(), 2, timeout) };
+            let ts = libc::timespec {
+                tv_sec: timeout_ns.max(0) / 1_000_000_000,
+                tv_nsec: timeout_ns.max(0) % 1_000_000_000,
+            };
+            let ts_ptr = if timeout_ns < 0 {
+                std::ptr::null()
+            } else {
+                &ts as *const libc::timespec
+            };
+            // SAFETY: fds is a valid array of two pollfd structs; ts_ptr is NULL or points to
+            // a live timespec; no signal mask is changed.
+            let n = unsafe { libc::ppoll(fds.as_mut_ptr(), 2, ts_ptr, std::ptr::null()) };
             if n < 0 {
                 let err = std::io::Error::last_os_error();
                 if err.raw_os_error() == Some(libc::EINTR) {
                     continue;
                 }
                 return Err(Error::os("can't poll on packet socket", &err));
-            }
-            if n == 0 {
-                return Ok(false);
             }
             if fds[1].revents & libc::POLLIN != 0 {
                 signals.drain_wakeup();
@@ -558,14 +675,14 @@ impl Live {
 
 impl Shaper {
     /// Applies libpcap's delivery rules to one frame: None when it is skipped.
+    #[inline]
     fn shape(
         &self,
         frame: &mut super::frame::Frame<'_>,
         filter: Option<&Program>,
     ) -> Option<Delivery> {
-        let link = frame.link_address();
-        let outgoing = link.pkttype == sys::PACKET_OUTGOING;
-        if outgoing && link.ifindex == self.loopback_ifindex {
+        let outgoing = frame.pkttype() == sys::PACKET_OUTGOING;
+        if outgoing && frame.ifindex() == self.loopback_ifindex {
             return None;
         }
         match self.direction {
@@ -576,6 +693,7 @@ impl Shaper {
         let mut wire_len = frame.wire_len();
         let vlan = frame.stripped_vlan();
         if self.cooked {
+            let link = frame.link_address();
             frame.start_at_network_header();
             let mut added = 0u32;
             if self.linktype == dlt::LINUX_SLL2 {

@@ -37,6 +37,17 @@ fn parse_hid(text: &str) -> Result<(u32, u32), String> {
     Ok((v << (8 * (4 - n)), 8 * n))
 }
 
+/// A DECnet address `area.node`, as the 16-bit number `area << 10 | node`.
+fn parse_decnet(text: &str) -> Result<u32, String> {
+    let mut parts = text.split('.');
+    let area: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    let node: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+    if parts.next().is_some() || area > 63 || node > 1023 {
+        return Err(format!("invalid DECnet address '{text}'"));
+    }
+    Ok(area << 10 | node)
+}
+
 fn mask_of(bits: u32) -> u32 {
     if bits == 0 {
         0
@@ -67,6 +78,7 @@ impl Gen {
         src_off: u32,
         dst_off: u32,
     ) -> Result<Frag, String> {
+        self.check_wlan_dir_of(dir, "addresses other than 802.11 MAC addresses")?;
         let one = |g: &mut Gen, off: u32| -> Result<Frag, String> {
             let lt = g.linktype(proto)?;
             let t = g.masked_word(off, addr & mask, mask)?;
@@ -131,6 +143,7 @@ impl Gen {
             Proto::Link => return Err(format!("link-layer modifier applied to {what}")),
             p => return Err(format!("'{}' modifier applied to {what}", proto_name(p))),
         }
+        self.check_wlan_dir_of(q.dir, "addresses other than 802.11 MAC addresses")?;
         let one = |g: &mut Gen, off: u32| -> Result<Frag, String> {
             let lt = g.linktype(ethertype::IPV6)?;
             let mut f: Option<Frag> = None;
@@ -172,6 +185,60 @@ impl Gen {
         }
     }
 
+    /// One DECnet address field, in its four layouts (short or long header, with or
+    /// without one padding byte).
+    fn decnet_addr(&mut self, addr: u32, short: u32, long: u32) -> Result<Frag, String> {
+        let dn = self.linktype(ethertype::DN)?;
+        let k = ((addr & 0xff) << 8) | (addr >> 8);
+        let mut f: Option<Frag> = None;
+        for (flags, padded, off) in [
+            (2, false, short),
+            (2, true, short + 1),
+            (6, false, long),
+            (6, true, long + 1),
+        ] {
+            // The routing header follows a 2-byte length field.
+            let mut s = if padded {
+                self.ld_nl(BPF_H, 2)?
+            } else {
+                self.ld_nl(BPF_B, 2)?
+            };
+            let (m, v) = if padded {
+                (0xff07, 0x8100 | flags)
+            } else {
+                (0x7, flags)
+            };
+            s.push(Insn::stmt(BPF_ALU | BPF_AND | BPF_K, m));
+            let hdr = self.g.eq(s, v);
+            let a = self.ld_nl(BPF_H, off + 2)?;
+            let t = self.g.eq(a, k);
+            let x = self.g.and(hdr, t);
+            f = Some(match f {
+                None => x,
+                Some(p) => self.g.or(p, x),
+            });
+        }
+        Ok(self.g.and(dn, f.expect("four layouts")))
+    }
+
+    fn decnet_host(&mut self, addr: u32, dir: Dir) -> Result<Frag, String> {
+        self.check_wlan_dir_of(dir, "addresses other than 802.11 MAC addresses")?;
+        Ok(match dir {
+            Dir::Src => self.decnet_addr(addr, 3, 15)?,
+            Dir::Dst => self.decnet_addr(addr, 1, 7)?,
+            Dir::And => {
+                let s = self.decnet_addr(addr, 3, 15)?;
+                let d = self.decnet_addr(addr, 1, 7)?;
+                self.g.and(s, d)
+            }
+            _ => {
+                let s = self.decnet_addr(addr, 3, 15)?;
+                let d = self.decnet_addr(addr, 1, 7)?;
+                self.g.or(s, d)
+            }
+        })
+    }
+
     /// `ip proto n`: IPv4 with protocol field n.
     pub fn ip_proto(&mut self, n: u32) -> Result<Frag, String> {
         let ip = self.linktype(ethertype::IP)?;
@@ -206,14 +273,16 @@ impl Gen {
         Ok(self.g.or(a, b))
     }
 
-    /// A load at `off` from the 802.2 LLC header (OSI packets follow its 3 bytes).
+    /// A load at `off` from the 802.2 LLC header (OSI packets follow its 3 bytes). Links
+    /// without LLC put the OSI packet right at the payload (C-HDLC after one byte).
     fn ld_llc(&mut self, size: u16, off: u32) -> Result<Vec<Insn>, String> {
+        use super::link::Kind;
         let l = self.link;
         match l.kind {
-            super::link::Kind::Llc | super::link::Kind::Sunatm => {
-                Ok(vec![ld(size, l.off_linkpl - 8 + off)])
-            }
-            _ => self.ld_pl(size, off),
+            Kind::Llc | Kind::Sunatm => Ok(vec![ld(size, l.off_linkpl - 8 + off)]),
+            Kind::Ether | Kind::Lane | Kind::Wlan => self.ld_pl(size, off),
+            Kind::Direct if matches!(self.dlt, 104 | 112) => self.ld_pl(size, off - 2),
+            _ => self.ld_pl(size, off - 3),
         }
     }
 
@@ -228,7 +297,15 @@ impl Gen {
     /// `isis proto n`: the IS-IS PDU type.
     pub fn isis_proto(&mut self, n: u32) -> Result<Frag, String> {
         let isis = self.iso_proto(0x83)?;
-        let s = self.ld_llc(BPF_B, 7)?;
+        // The PDU type: 4 bytes past the LLC header, or 4 past a payload without one.
+        let s = match self.link.kind {
+            super::link::Kind::Llc
+            | super::link::Kind::Sunatm
+            | super::link::Kind::Ether
+            | super::link::Kind::Lane
+            | super::link::Kind::Wlan => self.ld_llc(BPF_B, 7)?,
+            _ => self.ld_pl(BPF_B, 4)?,
+        };
         let t = self.g.eq(s, n);
         Ok(self.g.and(isis, t))
     }
@@ -292,6 +369,7 @@ impl Gen {
             Proto::Ah => self.ip_or_ip6_proto(51),
             Proto::Esp => self.ip_or_ip6_proto(50),
             Proto::Link => Err("link layer applied in wrong context".into()),
+            Proto::Radio => Err("'radio' is not a valid protocol type".into()),
             p => Err(format!(
                 "'{}' is not supported by this compiler yet",
                 proto_name(p)
@@ -334,6 +412,7 @@ impl Gen {
 
     /// Ports over IPv6 then IPv4 for the given IP protocols.
     fn ports(&mut self, protos: &[u32], dir: Dir, lo: u32, hi: u32) -> Result<Frag, String> {
+        self.check_wlan_dir_of(dir, self.port_what)?;
         let range = lo != hi;
         let mut test = move |g: &mut Gen, s: Vec<Insn>| -> Frag {
             if range {
@@ -410,6 +489,15 @@ impl Gen {
     }
 
     fn check_wlan_dir(&self, q: Qual, what: &str) -> Result<(), String> {
+        self.check_wlan_dir_of(q.dir, what)
+    }
+
+    fn check_wlan_dir_of(&self, dir: Dir, what: &str) -> Result<(), String> {
+        let q = Qual {
+            proto: Proto::Default,
+            dir,
+            addr: AddrKind::Default,
+        };
         match q.dir {
             Dir::Addr1 | Dir::Addr2 | Dir::Addr3 | Dir::Addr4 => {
                 let n = &dir_name(q.dir)[4..];
@@ -432,12 +520,45 @@ impl Gen {
             AddrKind::Portrange => "port ranges",
             _ => "addresses other than 802.11 MAC addresses",
         };
+        if matches!(q.addr, AddrKind::Port | AddrKind::Portrange)
+            && self.link.kind == super::link::Kind::NotImplemented
+        {
+            return Err(super::link::not_implemented(self.dlt));
+        }
+        self.port_what = if q.addr == AddrKind::Portrange {
+            "port ranges"
+        } else {
+            "ports"
+        };
+        // Hosts, nets and ports check the 802.11-only directions where libpcap does: after
+        // the address is read and the protocol qualifier is checked.
+        let checked_later = matches!(
+            q.addr,
+            AddrKind::Default
+                | AddrKind::Host
+                | AddrKind::Net
+                | AddrKind::Port
+                | AddrKind::Portrange
+        );
         let link_name = matches!(id, Id::Name(_)) && q.proto == Proto::Link;
-        if !matches!(id, Id::Eid(_)) && !link_name {
+        if !matches!(id, Id::Eid(_) | Id::Aid(_)) && !link_name && !checked_later {
             self.check_wlan_dir(q, what)?;
         }
         match id {
+            Id::Num(v)
+                if q.proto == Proto::Decnet
+                    && matches!(q.addr, AddrKind::Default | AddrKind::Host) =>
+            {
+                self.decnet_host(v & 0xffff, q.dir)
+            }
             Id::Num(v) => self.num_id(q, v),
+            Id::Hid(text)
+                if q.proto == Proto::Decnet
+                    && matches!(q.addr, AddrKind::Default | AddrKind::Host) =>
+            {
+                let addr = parse_decnet(&text)?;
+                self.decnet_host(addr, q.dir)
+            }
             Id::Hid(text) => {
                 let (v, bits) = parse_hid(&text)?;
                 if q.proto == Proto::Link
@@ -643,11 +764,16 @@ impl Gen {
         match q.addr {
             AddrKind::Default | AddrKind::Host => {
                 if q.proto == Proto::Link {
+                    let what = match (self.dlt, self.link.mac) {
+                        (10, _) => "FDDI",
+                        (6, _) => "token ring",
+                        (122, _) => "Fibre Channel",
+                        (_, super::link::Mac::Wlan) => "802.11",
+                        (_, super::link::Mac::Six { .. }) => "ether",
+                        _ => return Err("only ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel supports link-level host name".into()),
+                    };
                     let mac = netdb::ether_host(name)
-                        .ok_or_else(|| format!("unknown ether host '{name}'"))?;
-                    if !self.link.has_ether_addrs() {
-                        return Err("only ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel supports link-level host name".into());
-                    }
+                        .ok_or_else(|| format!("unknown {what} host '{name}'"))?;
                     return self.ether_host(mac, q.dir);
                 }
                 if q.proto == Proto::Decnet {

@@ -78,6 +78,9 @@ pub enum Kind {
     Pflog,
     /// A link type libpcap knows but generates no protocol tests for.
     NotImplemented,
+    /// A link type libpcap generates code for and this compiler does not yet (Juniper,
+    /// 802.11 with radio headers, PPI, BACnet MS/TP).
+    Unsupported,
 }
 
 /// Where a link layer keeps its MAC addresses.
@@ -209,6 +212,13 @@ impl LinkState {
                 vl: Vl::Pflog,
                 ..s(Kind::Pflog, 1, 0)
             },
+            119 | 127 | 163 | 192 => LinkState {
+                mac: Mac::Wlan,
+                ..s(Kind::Unsupported, 0, 0)
+            },
+            130..=137 | 164 | 165 | 167 | 168 | 178..=181 | 183 | 194 | 200 | 232..=234 | 238 => {
+                s(Kind::Unsupported, 0, 0)
+            }
             d if known_dlt(d) => s(Kind::NotImplemented, 0, 0),
             _ => return None,
         })
@@ -226,6 +236,39 @@ pub fn known_dlt(dlt: i32) -> bool {
         dlt,
         0 | 1 | 6 | 7 | 8 | 9 | 10 | 11 | 12 | 15 | 16 | 19 | 50 | 51 | 99
     ) || (104..=289).contains(&dlt)
+}
+
+/// "... link-layer type filtering not implemented": libpcap names some families by a short
+/// name of their own there, the rest by their description.
+pub fn not_implemented(dlt: i32) -> String {
+    let name = match dlt {
+        139 | 140 => "MTP2".to_string(),
+        144 => "IrDA".to_string(),
+        177 => "LAPD".to_string(),
+        182 => "Multi-link Frame Relay".to_string(),
+        186 | 189 | 220 | 249 => "USB".to_string(),
+        187 | 201 => "Bluetooth".to_string(),
+        190 | 227 => "CAN".to_string(),
+        191 | 195 | 215 | 230 | 283 => "IEEE 802.15.4".to_string(),
+        193 => "IEEE 802.16".to_string(),
+        196 => "SITA".to_string(),
+        197 => "ERF".to_string(),
+        198 => "RAIF1".to_string(),
+        199 | 209 => "IPMB".to_string(),
+        202 => "AX.25".to_string(),
+        239 => "NFLOG".to_string(),
+        246 => "PFSYNC".to_string(),
+        d => description(d),
+    };
+    format!("{name} link-layer type filtering not implemented")
+}
+
+/// Our message for link types libpcap handles and this compiler does not yet.
+pub fn unsupported(dlt: i32) -> String {
+    format!(
+        "filtering on {} is not supported by this compiler yet",
+        description(dlt)
+    )
 }
 
 /// libpcap's description of a link type, as its messages show it.
@@ -249,7 +292,15 @@ impl Gen {
             Kind::Ether => self.ether_linktype(l.off_linktype, proto),
             Kind::Llc => self.llc_linktype(proto),
             Kind::Sll => self.sll_linktype(l.off_linktype, proto),
-            Kind::Direct => self.g.eq(vec![ld(BPF_H, l.off_linktype)], proto),
+            Kind::Direct => {
+                // C-HDLC carries OSI with the 0xfefe SAP pair.
+                let p = if proto == 0xfe && matches!(self.dlt, 104 | 112) {
+                    0xfefe
+                } else {
+                    proto
+                };
+                self.g.eq(vec![ld(BPF_H, l.off_linktype)], p)
+            }
             Kind::Ppp => {
                 let ppp = ether_to_ppp(proto);
                 self.g.eq(vec![ld(BPF_H, l.off_linktype)], ppp)
@@ -346,13 +397,28 @@ impl Gen {
                 self.g.and(not_ctl, t)
             }
             Kind::Null { host_order } => {
-                let af = match proto {
-                    ethertype::IP => 2u32,
-                    ethertype::IPV6 => 10,
+                // AF_INET is 2 everywhere. AF_INET6 is this system's (10) on live and dead
+                // handles, but a savefile may come from any BSD, so libpcap accepts each BSD
+                // value there (Darwin 30, OpenBSD/NetBSD 24, FreeBSD 28, in that order).
+                let families: &[u32] = match (proto, self.savefile) {
+                    (ethertype::IP, _) => &[2],
+                    (ethertype::IPV6, None) => &[10],
+                    (ethertype::IPV6, Some(_)) => &[30, 24, 28],
                     _ => return Ok(self.g.constant(false)),
                 };
-                let k = if host_order { af.swap_bytes() } else { af };
-                self.g.eq(vec![ld(BPF_W, l.off_linktype)], k)
+                // Host order is the writer's for a savefile: ours (little-endian) unless the
+                // file is swapped, in which case the field is big-endian as it stands.
+                let swap = host_order && self.savefile != Some(true);
+                let mut any: Option<Frag> = None;
+                for &af in families {
+                    let k = if swap { af.swap_bytes() } else { af };
+                    let test = self.g.eq(vec![ld(BPF_W, l.off_linktype)], k);
+                    any = Some(match any {
+                        None => test,
+                        Some(prev) => self.g.or(prev, test),
+                    });
+                }
+                any.expect("at least one address family")
             }
             Kind::Raw { version_off } => {
                 let v = match proto {
@@ -372,12 +438,8 @@ impl Gen {
                 let want = if v6 { ethertype::IPV6 } else { ethertype::IP };
                 self.g.constant(proto == want)
             }
-            Kind::NotImplemented => {
-                return Err(format!(
-                    "{} link-layer type filtering not implemented",
-                    description(self.dlt)
-                ))
-            }
+            Kind::NotImplemented => return Err(not_implemented(self.dlt)),
+            Kind::Unsupported => return Err(unsupported(self.dlt)),
         })
     }
 

@@ -34,12 +34,16 @@ pub struct Gen {
     pub dlt: i32,
     pub link: LinkState,
     pub netmask: u32,
+    /// `Some(swapped)` when compiling for a savefile handle (see `filter::Target`).
+    pub savefile: Option<bool>,
     /// The link type named in "no VLAN support" once `pppoes` has made the payload PPP.
     vlan_name: Option<&'static str>,
     regs_used: u32,
     next_reg: u32,
     /// The scratch word holding the run-time link payload offset, once something used it.
     vl_reg: Option<u32>,
+    /// "ports" or "port ranges", for the 802.11-direction message of the id being compiled.
+    pub(crate) port_what: &'static str,
 }
 
 /// libpcap's name for a protocol qualifier, as it appears in messages.
@@ -116,10 +120,12 @@ impl Gen {
             dlt,
             link,
             netmask,
+            savefile: None,
             vlan_name: None,
             regs_used: 0,
             next_reg: 0,
             vl_reg: None,
+            port_what: "ports",
         })
     }
 
@@ -311,6 +317,11 @@ impl Gen {
             Prim::WlanType { ty, subtype } => self.wlan_type(&ty, subtype.as_ref()),
             Prim::WlanSubtype(s) => self.wlan_subtype(&s),
             Prim::WlanDir(d) => self.wlan_dir(&d),
+            Prim::Llc(kind) => self.llc(kind.as_deref()),
+            Prim::Geneve(Some(v)) if v > 0xff_ffff => {
+                Err(format!("Geneve VNI {v} greater than maximum 16777215"))
+            }
+            Prim::Byte { index, op, value } => Ok(self.byte_op(index, op, value)),
             other => Err(format!("{other:?} is not supported by this compiler yet")),
         }
     }
@@ -320,6 +331,9 @@ impl Gen {
             Proto::Default | Proto::Link => match self.link.mac {
                 link::Mac::Six { dst, .. } => Ok(self.ether_addr_test(dst, [0xff; 6])),
                 link::Mac::Arcnet => Ok(self.arcnet_dst_is(0)),
+                link::Mac::Wlan if self.link.kind == link::Kind::Unsupported => {
+                    Err(link::unsupported(self.dlt))
+                }
                 link::Mac::Wlan => Ok(self.wlan_broadcast()),
                 link::Mac::None => Err("not a broadcast link".to_string()),
             },
@@ -351,6 +365,9 @@ impl Gen {
                     1,
                 )),
                 link::Mac::Arcnet => Ok(self.arcnet_dst_is(0)),
+                link::Mac::Wlan if self.link.kind == link::Kind::Unsupported => {
+                    Err(link::unsupported(self.dlt))
+                }
                 link::Mac::Wlan => Ok(self.wlan_multicast()),
                 link::Mac::None => Err("link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel".to_string()),
             },
@@ -391,7 +408,15 @@ impl Gen {
                 let d = at(self, 1);
                 self.g.or(s, d)
             }
-            _ => return Err(format!("'{}' is only supported on 802.11", dir_name(dir))),
+            Dir::Ra | Dir::Ta => {
+                return Err(format!("'{}' is only supported on 802.11", dir_name(dir)))
+            }
+            _ => {
+                let n = &dir_name(dir)[4..];
+                return Err(format!(
+                    "'addr{n}' and 'address{n}' are only supported on 802.11"
+                ));
+            }
         })
     }
 
@@ -420,6 +445,9 @@ impl Gen {
     /// MAC source/destination address tests by direction.
     pub fn ether_host(&mut self, mac: [u8; 6], dir: Dir) -> Result<Frag, String> {
         if self.link.mac == link::Mac::Wlan {
+            if self.link.kind == link::Kind::Unsupported {
+                return Err(link::unsupported(self.dlt));
+            }
             return self.wlan_host(mac, dir);
         }
         let link::Mac::Six { dst, src } = self.link.mac else {

@@ -405,6 +405,10 @@ impl Gen {
         matches!(self.dlt, 105 | 119 | 127 | 163 | 192)
     }
 
+    fn has_wlan_headers(&self) -> bool {
+        matches!(self.dlt, 105 | 119 | 127 | 163)
+    }
+
     /// Where the 802.11 header starts, for the link types where that is fixed.
     fn wlan_base(&self) -> Result<u32, String> {
         match self.dlt {
@@ -482,11 +486,108 @@ impl Gen {
                 lookup(WLAN_DIRS, n).ok_or_else(|| "unknown 802.11 direction".to_string())?
             }
         };
-        if !self.is_wlan() {
+        if !self.has_wlan_headers() {
             return Err("frame direction supported only with 802.11 headers".into());
         }
         let base = self.wlan_base()?;
         Ok(self.g.eq(vec![ld(BPF_B, base + 1), and_k(0x03)], v))
+    }
+}
+
+const LLC_TYPES: &[(&str, u32, u32)] = &[
+    // (name, mask of the control byte, value); "i" is tested separately.
+    ("s", 0x03, 0x01),
+    ("u", 0x03, 0x03),
+    ("rr", 0x0f, 0x01),
+    ("rnr", 0x0f, 0x05),
+    ("rej", 0x0f, 0x09),
+    ("ui", 0xef, 0x03),
+    ("ua", 0xef, 0x63),
+    ("disc", 0xef, 0x43),
+    ("dm", 0xef, 0x0f),
+    ("sabme", 0xef, 0x6f),
+    ("test", 0xef, 0xe3),
+    ("xid", 0xef, 0xaf),
+    ("frmr", 0xef, 0x87),
+];
+
+impl Gen {
+    /// `llc [kind]`: an 802.2 LLC frame, optionally of one control-field kind.
+    pub fn llc(&mut self, kind: Option<&str>) -> Result<Frag, String> {
+        let sub = match kind {
+            None => None,
+            Some("i") => Some((0, 0)),
+            Some(k) => Some(
+                LLC_TYPES
+                    .iter()
+                    .find(|(n, _, _)| *n == k)
+                    .map(|&(_, m, v)| (m, v))
+                    .ok_or_else(|| format!("unknown LLC type name \"{k}\""))?,
+            ),
+        };
+        let (base, ctl): (Frag, Vec<Insn>) = match self.dlt {
+            1 => {
+                let len = self
+                    .g
+                    .test(vec![ld(BPF_H, 12)], BPF_JMP | BPF_JGT | BPF_K, 1500);
+                let is_len = self.g.not(len);
+                let raw = self.g.eq(vec![ld(BPF_H, 14)], 0xffff);
+                let not_raw = self.g.not(raw);
+                (self.g.and(is_len, not_raw), vec![ld(BPF_B, 16)])
+            }
+            10 | 6 | 11 => {
+                let llc = self.link.off_linkpl - 8;
+                (self.g.constant(true), vec![ld(BPF_B, llc + 2)])
+            }
+            123 => (
+                self.g.eq(vec![ld(BPF_B, 0), and_k(0xf)], 2),
+                vec![ld(BPF_B, 6)],
+            ),
+            105 => {
+                let c = self.fc_jset(0, 0x04);
+                let not_ctl = self.g.not(c);
+                let data = self.fc_jset(0, 0x08);
+                let f = self.g.and(not_ctl, data);
+                let s = self.ld_pl(BPF_B, 2)?;
+                (f, s)
+            }
+            d => return Err(format!("'llc' not supported for {}", link::description(d))),
+        };
+        Ok(match sub {
+            None => base,
+            Some((0, 0)) => {
+                let t = self.g.test(ctl, BPF_JMP | BPF_JSET | BPF_K, 1);
+                let t = self.g.not(t);
+                self.g.and(base, t)
+            }
+            Some((m, v)) => {
+                let mut s = ctl;
+                s.push(and_k(m));
+                let t = self.g.eq(s, v);
+                self.g.and(base, t)
+            }
+        })
+    }
+
+    /// `byte index op value` (libpcap drops the load for `&` and `|`, so those test 0).
+    pub fn byte_op(&mut self, index: u32, op: char, value: u32) -> Frag {
+        match op {
+            '=' => self.g.eq(vec![ld(BPF_B, index)], value),
+            '<' => {
+                let t = self
+                    .g
+                    .test(vec![ld(BPF_B, index)], BPF_JMP | BPF_JGE | BPF_K, value);
+                self.g.not(t)
+            }
+            '>' => self
+                .g
+                .test(vec![ld(BPF_B, index)], BPF_JMP | BPF_JGT | BPF_K, value),
+            c => {
+                let alu = if c == '&' { BPF_AND } else { BPF_OR };
+                let t = self.g.eq(vec![Insn::stmt(BPF_ALU | alu | BPF_K, value)], 0);
+                self.g.not(t)
+            }
+        }
     }
 }
 

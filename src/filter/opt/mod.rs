@@ -9,7 +9,8 @@
 //! 5. [`peep`]: folds the transport-header index arithmetic into the load.
 //! 6. [`merge`]: empty blocks, single-predecessor merging, identical blocks, renumbering.
 //!
-//! Steps 2–6 repeat while the program shrinks, at most [`MAX_ROUNDS`] times.
+//! Steps 2–6 repeat while the program shrinks, at most [`MAX_ROUNDS`] times; then
+//! 7. [`tree`] turns long lists of constants into search trees.
 //!
 //! Guarantees: the result gives every packet (truncated ones included: a load that can
 //! reject is only dropped when a load on every path before it proved the same bytes
@@ -23,6 +24,7 @@ pub mod forward;
 pub mod group;
 pub mod merge;
 pub mod peep;
+pub mod tree;
 pub mod vn;
 
 use super::cfg::{Graph, Target};
@@ -123,5 +125,5 @@ pub fn optimize(g: &mut Graph, entry: usize) -> usize {
             break;
         }
     }
-    entry
+    tree::run(g, entry)
 }
