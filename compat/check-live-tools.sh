@@ -342,7 +342,6 @@ checks=(tcpdump_w tcpdump_any tcpdump_Q tcpdump_c dumpcap tshark arping arp_scan
 # Known live-capture bugs of oxpcap, each checked (the output is shown) but not failed:
 declare -A known=(
   [iftop]="thread cancellation: iftop -t ends by pthread_cancel()ing its capture thread while it is blocked in pcap_dispatch; the forced unwind reaches oxpcap's extern \"C\" boundary and the process aborts (glibc: 'FATAL: exception not rethrown'), so ours prints nothing; libpcap's C frames are unwound and iftop prints its table"
-  [arp_scan]="immediate mode: arp-scan sets it and waits with select() on pcap_get_selectable_fd; oxpcap keeps TPACKET_V3 (PACKET_VERSION 2) and select() reports B's ARP reply only after arp-scan's 500 ms host timeout, so it retries and prints B twice (DUP: 2); libpcap uses TPACKET_V2 in immediate mode and select() returns at once"
 )
 pass=0 fail=0 skip=0 xfail=0
 for c in "${checks[@]}"; do
