@@ -38,6 +38,29 @@ fn next_step(handle: &PcapT, may_block: bool) -> Step {
     }
 }
 
+/// What a read step returns before asking for more packets, if it must stop: a live capture
+/// that ended for good (reported before any pending break, as libpcap does), or a pending
+/// `pcap_breakloop`. A savefile loop reports the packets it already delivered and leaves the
+/// break pending for the next call; a live loop reports the break at once; a dead handle
+/// never looks at it. Shared by the per-packet and the batch read steps.
+pub(crate) fn loop_gate(handle: &PcapT, kind: SourceKind, delivered: c_int) -> Option<c_int> {
+    let is_live = kind == SourceKind::Live;
+    if is_live && delivered == 0 {
+        if let Some(err) = handle.core().live_fault() {
+            handle.set_error(&err.msg);
+            return Some(err.status);
+        }
+    }
+    if kind != SourceKind::Dead && handle.signals().break_pending() {
+        if delivered == 0 || is_live {
+            handle.signals().take_break();
+            return Some(status::BREAK);
+        }
+        return Some(delivered);
+    }
+    None
+}
+
 /// libpcap's read step: delivers up to `cnt` packets (`cnt <= 0`: no limit) to `deliver`.
 /// Returns the number delivered, 0 at the end of a file or when nothing came before the
 /// timeout, `PCAP_ERROR_BREAK` after `pcap_breakloop`, `PCAP_ERROR` on failure.
@@ -50,24 +73,10 @@ fn read_packets(
     mut deliver: impl FnMut(&pcap_pkthdr, *const u8),
 ) -> c_int {
     let kind = handle.core().source.kind();
-    let is_live = kind == SourceKind::Live;
     let mut delivered: c_int = 0;
     loop {
-        // A capture that ended for good reports that before any pending break, as libpcap.
-        if is_live && delivered == 0 {
-            if let Some(err) = handle.core().live_fault() {
-                handle.set_error(&err.msg);
-                return err.status;
-            }
-        }
-        if kind != SourceKind::Dead && handle.signals().break_pending() {
-            // A savefile loop reports the packets it already delivered and leaves the break
-            // pending for the next call; a live loop reports the break at once.
-            if delivered == 0 || is_live {
-                handle.signals().take_break();
-                return status::BREAK;
-            }
-            return delivered;
+        if let Some(result) = loop_gate(handle, kind, delivered) {
+            return result;
         }
         match next_step(handle, delivered == 0) {
             Step::Packet(header, data) => {
@@ -78,7 +87,9 @@ fn read_packets(
                 }
             }
             // A live wait ended by pcap_breakloop reports the break at once.
-            Step::Idle if is_live && handle.signals().take_break() => return status::BREAK,
+            Step::Idle if kind == SourceKind::Live && handle.signals().take_break() => {
+                return status::BREAK
+            }
             Step::Idle | Step::Eof => return delivered,
             Step::Failed(st) => return st,
         }

@@ -152,21 +152,10 @@ fn read_batches(
     mut deliver: impl FnMut(*const pcap_pkthdr, *const *const u8, c_int),
 ) -> c_int {
     let kind = handle.core().source.kind();
-    let is_live = kind == SourceKind::Live;
     let mut delivered: c_int = 0;
     loop {
-        if is_live && delivered == 0 {
-            if let Some(err) = handle.core().live_fault() {
-                handle.set_error(&err.msg);
-                return err.status;
-            }
-        }
-        if kind != SourceKind::Dead && handle.signals().break_pending() {
-            if delivered == 0 || is_live {
-                handle.signals().take_break();
-                return status::BREAK;
-            }
-            return delivered;
+        if let Some(result) = super::capture::loop_gate(handle, kind, delivered) {
+            return result;
         }
         let max = if cnt > 0 {
             (cnt - delivered) as usize
@@ -194,7 +183,9 @@ fn read_batches(
                     return delivered;
                 }
             }
-            Ok(Batch::Idle) if is_live && handle.signals().take_break() => return status::BREAK,
+            Ok(Batch::Idle) if kind == SourceKind::Live && handle.signals().take_break() => {
+                return status::BREAK
+            }
             Ok(Batch::Idle | Batch::Eof) => return delivered,
             Err(err) => {
                 handle.set_error(&err.msg);
