@@ -284,6 +284,9 @@ impl Gen {
     /// "The link payload is protocol `proto`" (an Ethernet type, or an LLC SAP when ≤ 1500).
     pub fn linktype(&mut self, proto: u32) -> Result<Frag, String> {
         let l = self.link;
+        if l.mpls_depth > 0 {
+            return self.mpls_linktype(proto);
+        }
         if l.pppoes {
             let ppp = ether_to_ppp(proto);
             return Ok(self.g.eq(vec![ld(BPF_H, l.off_linktype)], ppp));

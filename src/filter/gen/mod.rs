@@ -12,7 +12,9 @@
 pub mod arith;
 pub mod inet;
 pub mod link;
+pub mod mpls;
 pub mod other;
+pub mod protochain;
 
 use self::arith::Value;
 use self::link::{ethertype, LinkState};
@@ -44,6 +46,9 @@ pub struct Gen {
     vl_reg: Option<u32>,
     /// "ports" or "port ranges", for the 802.11-direction message of the id being compiled.
     pub(crate) port_what: &'static str,
+    /// Set by code the optimizer must not touch (`protochain`'s loop): libpcap then skips
+    /// optimisation for the whole program.
+    pub no_optimize: bool,
 }
 
 /// libpcap's name for a protocol qualifier, as it appears in messages.
@@ -126,6 +131,7 @@ impl Gen {
             next_reg: 0,
             vl_reg: None,
             port_what: "ports",
+            no_optimize: false,
         })
     }
 
@@ -503,6 +509,9 @@ impl Gen {
     }
 
     fn vlan(&mut self, id: Option<u32>) -> Result<Frag, String> {
+        if self.link.mpls_depth > 0 {
+            return Err("no VLAN match after MPLS".into());
+        }
         if let Some(v) = id {
             if v > 4095 {
                 return Err(format!("VLAN tag {v} greater than maximum 4095"));
