@@ -45,11 +45,7 @@ impl Gen {
 
     /// The tunnel header's version (the top two bits of its first byte) is 0, and its VNI
     /// (the top 24 bits of its second word) is `vni`; `at` loads from the UDP header.
-    fn geneve_header(
-        &mut self,
-        vni: Option<u32>,
-        at: &mut UdpLoad,
-    ) -> Result<Frag, String> {
+    fn geneve_header(&mut self, vni: Option<u32>, at: &mut UdpLoad) -> Result<Frag, String> {
         let mut s = at(self, BPF_B, 8)?;
         s.push(stmt(BPF_ALU | BPF_AND | BPF_K, 0xc0));
         let mut f = self.g.eq(s, 0);

@@ -32,6 +32,17 @@ enum PrimKind {
 }
 
 /// Compilation state for one expression.
+/// Linux's ancillary-data loads (`SKF_AD_*`): outside the kernel such a load fails, so a
+/// program using one rejects every packet, as libpcap's does.
+const SKF_AD_OFF: u32 = 0xffff_f000;
+const SKF_AD_PKTTYPE: u32 = 4;
+const SKF_AD_IFINDEX: u32 = 8;
+
+/// The Juniper link types, whose pseudo-header starts with a magic number and a flags byte.
+fn is_juniper(dlt: i32) -> bool {
+    matches!(dlt, 130..=137 | 164 | 167 | 168 | 178..=181 | 183 | 194 | 200 | 232..=234 | 238)
+}
+
 pub struct Gen {
     pub g: Graph,
     pub dlt: i32,
@@ -175,35 +186,19 @@ impl Gen {
             Prim::Mpls(label) => self.mpls(label),
             Prim::Pppoed => self.linktype(ethertype::PPPOED),
             Prim::Inbound | Prim::Outbound if self.dlt == 8 => {
-                // SLIP: a direction byte, 0 in and 1 out.
-                let v = if matches!(p_kind, PrimKind::Inbound) {
-                    0
-                } else {
-                    1
-                };
+                // SLIP: a direction byte, 0 for what came in, anything else went out.
                 let a = self.arith_num(0)?;
                 let b = self.arith_load(Proto::Link, a, 1)?;
-                let c = self.arith_num(v)?;
-                self.arith_relation(RelOp::Eq, b, c)
-            }
-            Prim::Inbound | Prim::Outbound if self.dlt == 117 && !self.in_tunnel() => {
-                // pflog: the rule's direction, PF_IN (1) or PF_OUT (2).
-                let v = if matches!(p_kind, PrimKind::Inbound) {
-                    1
-                } else {
-                    2
-                };
-                Ok(self.g.eq(vec![Insn::stmt(BPF_LD | BPF_B | BPF_ABS, 60)], v))
-            }
-            Prim::Inbound | Prim::Outbound => {
-                let out = self.direction_test()?;
+                let c = self.arith_num(0)?;
+                let came_in = self.arith_relation(RelOp::Eq, b, c)?;
                 Ok(if matches!(p_kind, PrimKind::Inbound) {
-                    self.g.not(out)
+                    came_in
                 } else {
-                    out
+                    self.g.not(came_in)
                 })
             }
-            Prim::Ifindex(i) => self.ancillary(BPF_W, 8, i),
+            Prim::Inbound | Prim::Outbound => self.direction(matches!(p_kind, PrimKind::Inbound)),
+            Prim::Ifindex(i) => self.ifindex(i),
             Prim::Pppoes(id) => self.pppoes(id),
             Prim::PfIfname(_)
             | Prim::PfRuleset(_)
@@ -317,15 +312,6 @@ impl Gen {
         })
     }
 
-    /// Packet direction or interface index through Linux's ancillary data: outside the
-    /// kernel such a load fails, so the filter rejects every packet, as libpcap's does.
-    /// (libpcap measures the offset from the link header, even when that is at a run-time
-    /// position, which the kernel then does not recognise either.)
-    fn ancillary(&mut self, size: u16, field: u32, value: u32) -> Result<Frag, String> {
-        let s = self.ld_hdr(size, 0xffff_f000 + field)?;
-        Ok(self.g.eq(s, value))
-    }
-
     /// The six-byte MAC address at `off` in the link header equals `mac`.
     fn ether_addr_test(&mut self, off: u32, mac: [u8; 6]) -> Result<Frag, String> {
         let lo = u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]);
@@ -409,21 +395,70 @@ impl Gen {
         Ok(self.and_then(has, t))
     }
 
-    /// "The packet was sent by this host" on link types that record it.
-    fn direction_test(&mut self) -> Result<Frag, String> {
-        let ld = |k| Insn::stmt(BPF_LD | BPF_B | BPF_ABS, k);
-        if self.in_tunnel() {
-            return self.ancillary(BPF_H, 4, 4);
+    /// `inbound` / `outbound`: the direction field of link types that record one; elsewhere
+    /// Linux's packet-type ancillary load, which only a live capture can answer, so a
+    /// savefile handle refuses it with libpcap's message.
+    fn direction(&mut self, inbound: bool) -> Result<Frag, String> {
+        let ld = |size, k| Insn::stmt(BPF_LD | size | BPF_ABS, k);
+        // (inbound value, outbound value) for link types whose header holds the direction.
+        let exact = |g: &mut Graph, stmts: Vec<Insn>, values: (u32, u32)| {
+            g.eq(stmts, if inbound { values.0 } else { values.1 })
+        };
+        // Linux's PACKET_OUTGOING (4) marks what this host sent; anything else came in.
+        let outgoing = |gen: &mut Gen, stmts: Vec<Insn>| {
+            let out = gen.g.eq(stmts, 4);
+            if inbound {
+                gen.g.not(out)
+            } else {
+                out
+            }
+        };
+        if self.in_tunnel() && self.savefile.is_none() {
+            // Inside a Geneve tunnel libpcap compiles for Ethernet, and measures the
+            // ancillary offset from the inner link header (which the kernel does not
+            // recognise either).
+            let s = self.ld_hdr(BPF_H, SKF_AD_OFF + SKF_AD_PKTTYPE)?;
+            return Ok(outgoing(self, s));
         }
         Ok(match self.dlt {
-            113 => self.g.eq(vec![Insn::stmt(BPF_LD | BPF_H | BPF_ABS, 0)], 4),
-            276 => self.g.eq(vec![ld(10)], 4),
-            166 => {
-                let t = self.g.eq(vec![ld(0)], 0);
-                self.g.not(t)
+            113 => outgoing(self, vec![ld(BPF_H, 0)]),
+            276 => outgoing(self, vec![ld(BPF_B, 10)]),
+            166 => exact(&mut self.g, vec![ld(BPF_B, 0)], (0, 1)),
+            117 => exact(&mut self.g, vec![ld(BPF_B, 60)], (1, 2)),
+            226 => exact(&mut self.g, vec![ld(BPF_H, 2)], (2, 1)),
+            dlt if is_juniper(dlt) => exact(
+                &mut self.g,
+                vec![ld(BPF_B, 3), Insn::stmt(BPF_ALU | BPF_AND | BPF_K, 1)],
+                (1, 0),
+            ),
+            _ if self.savefile.is_some() => return Err(self.not_on_savefiles("inbound/outbound")),
+            _ => {
+                // Measured from the link header, even at a run-time position, as libpcap.
+                let s = self.ld_hdr(BPF_H, SKF_AD_OFF + SKF_AD_PKTTYPE)?;
+                outgoing(self, s)
             }
-            _ => self.ancillary(BPF_H, 4, 4)?,
         })
+    }
+
+    /// `ifindex N`: SLL2 records the interface index; elsewhere only a live capture knows it.
+    fn ifindex(&mut self, index: u32) -> Result<Frag, String> {
+        if self.dlt == 276 {
+            return Ok(self
+                .g
+                .eq(vec![Insn::stmt(BPF_LD | BPF_W | BPF_ABS, 4)], index));
+        }
+        if self.savefile.is_some() {
+            return Err(self.not_on_savefiles("ifindex"));
+        }
+        let s = self.ld_hdr(BPF_W, SKF_AD_OFF + SKF_AD_IFINDEX)?;
+        Ok(self.g.eq(s, index))
+    }
+
+    fn not_on_savefiles(&self, what: &str) -> String {
+        format!(
+            "{what} not supported on {} when reading savefiles",
+            crate::names::dlt::description_or_dlt(self.dlt)
+        )
     }
 
     fn vlan(&mut self, id: Option<u32>) -> Result<Frag, String> {
