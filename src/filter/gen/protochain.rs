@@ -20,7 +20,7 @@
 //! Variable-length link headers (802.11, pflog, the radio headers) keep the payload offset
 //! in X, which the walk needs for itself: libpcap refuses them, and so do we.
 
-use super::link::{ethertype, Vl};
+use super::link::{ethertype, Base};
 use super::Gen;
 use crate::bpf::insn::*;
 use crate::bpf::Insn;
@@ -88,9 +88,7 @@ impl Gen {
             }
             _ => return Err("bad protocol applied for 'protochain'".into()),
         };
-        // The radio-header DLTs (Prism, radiotap, AVS, PPI) always put the payload at a
-        // run-time offset.
-        if self.link.vl != Vl::None || matches!(self.dlt, 119 | 127 | 163 | 192) {
+        if self.link.pl_base != Base::Packet {
             return Err("'protochain' not supported with variable length headers".into());
         }
         self.no_optimize = true;
