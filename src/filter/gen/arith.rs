@@ -83,8 +83,8 @@ impl Gen {
         let mut stmts = index.stmts;
         let l = self.link;
         let cond = match proto {
-            Proto::Link => {
-                stmts.push(Insn::stmt(BPF_LDX | BPF_MEM, index.reg));
+            Proto::Link | Proto::Radio => {
+                stmts.extend(self.link_index_x(proto, index.reg)?);
                 stmts.push(Insn::stmt(BPF_LD | sz | BPF_IND, 0));
                 index.cond
             }
@@ -135,7 +135,6 @@ impl Gen {
                 let c = self.g.and(ip6, p);
                 self.and_cond(index.cond, Some(c))
             }
-            Proto::Radio => return Err("radio information not present in capture".to_string()),
             _ => return Err("unsupported index operation".to_string()),
         };
         self.free_reg(index.reg);
