@@ -371,12 +371,26 @@ fn jumps_farther_than_255_are_handled() {
     let (opt, _) = assert_equivalent(&expr, EN10MB, &pool);
     let opt = opt.insns();
     assert!(opt.len() > 1000, "{} instructions", opt.len());
-    // Some jump must have needed a ja: a conditional jump reaches 255 at most.
+    // A conditional jump reaches 255 at most: the far returns are reached through copies
+    // of the return (pads) placed within reach and shared by the jumps around them.
+    let count = |code: u16| opt.iter().filter(|i| i.code == code).count();
+    let rets = count(pcap::bpf::insn::BPF_RET | pcap::bpf::insn::BPF_K);
+    assert!(rets > 2, "no return pad in {} instructions", opt.len());
+    // Far jumps to a block go through shared `ja` pads.
+    let hosts = (0..600)
+        .map(|i| format!("host 10.1.{}.{}", i / 256, i % 256))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let expr = format!("({hosts}) and udp port 53");
+    let (opt, _) = assert_equivalent(&expr, EN10MB, &pool);
+    let opt = opt.insns();
     let jas = opt
         .iter()
         .filter(|i| i.code == pcap::bpf::insn::BPF_JMP | pcap::bpf::insn::BPF_JA)
         .count();
-    assert!(jas > 0, "no long jump in {} instructions", opt.len());
+    assert!(jas > 0, "no ja in {} instructions", opt.len());
+    // Shared: far fewer pads than jumps that needed one.
+    assert!(jas * 20 < 600, "{jas} ja pads for 600 hosts");
 }
 
 /// The three shapes, at the sizes it names: compiled, valid and equivalent on
