@@ -84,8 +84,7 @@ impl Gen {
         let l = self.link;
         let cond = match proto {
             Proto::Link | Proto::Radio => {
-                stmts.extend(self.link_index_x(proto, index.reg)?);
-                stmts.push(Insn::stmt(BPF_LD | sz | BPF_IND, 0));
+                stmts.extend(self.link_index_load(proto, index.reg, sz)?);
                 index.cond
             }
             Proto::Ip

@@ -119,6 +119,9 @@ pub enum Base {
 pub struct LinkState {
     pub kind: Kind,
     pub mac: Mac,
+    /// Where the link header starts (0 but after `pppoes`, whose PPP header is the link
+    /// header from then on).
+    pub off_linkhdr: u32,
     pub off_linktype: u32,
     pub off_linkpl: u32,
     /// Offset of the network header from the link payload (after LLC/SNAP for 802.2 links).
@@ -144,6 +147,7 @@ impl LinkState {
         let s = |kind, off_linktype, off_linkpl| LinkState {
             kind,
             mac: Mac::None,
+            off_linkhdr: 0,
             off_linktype,
             off_linkpl,
             off_nl: 0,
@@ -239,6 +243,7 @@ impl LinkState {
         LinkState {
             kind: Kind::Lane,
             mac: Mac::Six { dst: 6, src: 12 },
+            off_linkhdr: 0,
             off_linktype: 18,
             off_linkpl: 20,
             off_nl: 0,
@@ -258,6 +263,7 @@ impl LinkState {
         LinkState {
             kind: Kind::Ether,
             mac: Mac::Six { dst: 0, src: 6 },
+            off_linkhdr: 0,
             off_linktype: 0,
             off_linkpl: 0,
             off_nl: 0,
@@ -381,11 +387,11 @@ impl Gen {
             Kind::Llc => Ok(self.llc_linktype(proto)),
             Kind::Sll => self.sll_linktype(proto),
             Kind::Direct => {
-                // C-HDLC carries OSI with the 0xfefe SAP pair.
-                let p = if proto == 0xfe && matches!(self.dlt, 104 | 112) {
-                    0xfefe
-                } else {
-                    proto
+                // C-HDLC carries OSI with the 0xfefe SAP pair; `ipx` is the IPX SAP there.
+                let p = match proto {
+                    0xfe if matches!(self.dlt, 104 | 112) => 0xfefe,
+                    ethertype::IPX => 0xe0,
+                    p => p,
                 };
                 self.type_eq(BPF_H, 0, p)
             }
@@ -504,8 +510,7 @@ impl Gen {
     /// SAPs for the values ≤ 1500 and the OSI/NetBEUI/STP/IPX pseudo-types, SNAP otherwise.
     fn snap_or_sap(&mut self, proto: u32) -> Result<Frag, String> {
         match proto {
-            0xfe => self.pl_eq(BPF_H, 0, 0xfefe),
-            0xf0 => self.pl_eq(BPF_H, 0, 0xf0f0),
+            0xfe | 0xf0 | 0x06 => self.pl_eq(BPF_H, 0, proto << 8 | proto),
             0x42 => self.pl_eq(BPF_B, 0, 0x42),
             ethertype::IPX => self.pl_eq(BPF_B, 0, 0xe0),
             // AppleTalk with its SNAP OUI; AARP (and everything else) by the SNAP type alone.
@@ -520,12 +525,10 @@ impl Gen {
         let l = self.link;
         let llc = l.off_linkpl - 8;
         match proto {
-            0xfe => self.g.eq(vec![ld(BPF_H, llc)], 0xfefe),
-            0xf0 => self.g.eq(vec![ld(BPF_H, llc)], 0xf0f0),
+            0xfe | 0xf0 | 0x06 => self.g.eq(vec![ld(BPF_H, llc)], proto << 8 | proto),
             0x42 => self.g.eq(vec![ld(BPF_B, llc)], 0x42),
             ethertype::IPX => self.g.eq(vec![ld(BPF_B, llc)], 0xe0),
             ethertype::ATALK => self.snap_at(llc, 0x080007, ethertype::ATALK),
-            ethertype::AARP => self.snap_at(llc, 0, ethertype::AARP),
             p if p <= 1500 => self.g.eq(vec![ld(BPF_B, llc)], p),
             p => self.g.eq(vec![ld(BPF_H, l.off_linktype)], p),
         }
@@ -536,12 +539,11 @@ impl Gen {
             // LLC SAPs: an 802.3 length field, then the SAP. libpcap finds a single SAP
             // right after the length field and a SAP pair at the payload (the same place,
             // except inside a Geneve tunnel that carries no Ethernet frame).
-            0xfe | 0x42 | 0xf0 => {
+            0xfe | 0x42 | 0xf0 | 0x06 => {
                 let len = self.type_is_length()?;
                 let t = match proto {
-                    0xfe => self.pl_eq(BPF_H, 0, 0xfefe)?,
-                    0xf0 => self.pl_eq(BPF_H, 0, 0xf0f0)?,
-                    _ => self.type_eq(BPF_B, 2, proto)?,
+                    0x42 => self.type_eq(BPF_B, 2, proto)?,
+                    _ => self.pl_eq(BPF_H, 0, proto << 8 | proto)?,
                 };
                 Ok(self.g.and(len, t))
             }
@@ -593,14 +595,37 @@ impl Gen {
 
     fn sll_linktype(&mut self, proto: u32) -> Result<Frag, String> {
         match proto {
-            0xfe | 0x42 | 0xf0 => {
+            0xfe | 0x42 | 0xf0 | 0x06 => {
                 let llc = self.type_eq(BPF_H, 0, 4)?;
                 let t = match proto {
-                    0xfe => self.pl_eq(BPF_H, 0, 0xfefe)?,
-                    0xf0 => self.pl_eq(BPF_H, 0, 0xf0f0)?,
-                    _ => self.pl_eq(BPF_B, 0, proto)?,
+                    0x42 => self.pl_eq(BPF_B, 0, proto)?,
+                    _ => self.pl_eq(BPF_H, 0, proto << 8 | proto)?,
                 };
                 Ok(self.g.and(llc, t))
+            }
+            // IPX: its own type, Novell's raw 802.3 (protocol 1), or over 802.2 (SAP or SNAP).
+            ethertype::IPX => {
+                let a = self.type_eq(BPF_H, 0, ethertype::IPX)?;
+                let raw = self.type_eq(BPF_H, 0, 1)?;
+                let llc = self.type_eq(BPF_H, 0, 4)?;
+                let sap = self.pl_eq(BPF_B, 0, 0xe0)?;
+                let snap = self.snap(0, ethertype::IPX)?;
+                let over_llc = self.g.or(sap, snap);
+                let b = self.g.and(llc, over_llc);
+                let a = self.g.or(a, raw);
+                Ok(self.g.or(a, b))
+            }
+            ethertype::ATALK | ethertype::AARP => {
+                let a = self.type_eq(BPF_H, 0, proto)?;
+                let llc = self.type_eq(BPF_H, 0, 4)?;
+                let oui = if proto == ethertype::ATALK {
+                    0x080007
+                } else {
+                    0
+                };
+                let snap = self.snap(oui, proto)?;
+                let b = self.g.and(llc, snap);
+                Ok(self.g.or(a, b))
             }
             p if p <= 1500 => {
                 let llc = self.type_eq(BPF_H, 0, 4)?;
@@ -637,7 +662,7 @@ fn ether_to_ppp(proto: u32) -> u32 {
         ethertype::MPLS => 0x0281,
         0xfe => 0x0023,
         0x42 => 0x0031,
-        0xf0 => 0x003f,
+        0x0600 => 0x0025,
         p => p,
     }
 }

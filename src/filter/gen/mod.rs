@@ -413,10 +413,10 @@ impl Gen {
                 out
             }
         };
-        if self.in_tunnel() && self.savefile.is_none() {
-            // Inside a Geneve tunnel libpcap compiles for Ethernet, and measures the
-            // ancillary offset from the inner link header (which the kernel does not
-            // recognise either).
+        if (self.in_tunnel() || self.link.pppoes) && self.savefile.is_none() {
+            // Inside a Geneve tunnel or after `pppoes` libpcap compiles for Ethernet or
+            // PPP, and measures the ancillary offset from the inner link header (which the
+            // kernel does not recognise either).
             let s = self.ld_hdr(BPF_H, SKF_AD_OFF + SKF_AD_PKTTYPE)?;
             return Ok(outgoing(self, s));
         }
@@ -546,14 +546,23 @@ impl Gen {
             let t = self.g.eq(s, v);
             f = self.g.and(f, t);
         }
-        // The payload is now PPP: its protocol field follows the 6-byte PPPoE header.
+        // The payload is now PPP: its protocol field follows the 6-byte PPPoE header, and
+        // libpcap takes that field as the link header from then on (no MAC addresses), in
+        // the payload's scratch word: the link header's word, if one was used before, is
+        // left to code compiled before (and never filled, as in libpcap).
         let l = &mut self.link;
         l.pppoes = true;
         l.vlan_ok = false;
         l.mpls_ok = true;
+        l.mac = link::Mac::None;
         self.vlan_name = Some("PPP");
         l.type_base = l.pl_base;
         l.off_linktype = l.off_linkpl + l.off_nl + 6;
+        l.hdr_base = l.pl_base;
+        l.off_linkhdr = l.off_linktype;
+        if l.pl_base != link::Base::Packet {
+            self.var.hdr = self.var.pl;
+        }
         l.off_linkpl += l.off_nl + 8;
         l.off_nl = 0;
         Ok(f)

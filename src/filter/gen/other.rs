@@ -366,6 +366,7 @@ impl Gen {
             ),
         };
         let (base, ctl): (Frag, Vec<Insn>) = match self.dlt {
+            _ if self.link.pppoes => return Err("'llc' not supported for PPP".into()),
             _ if self.in_tunnel() => self.ether_llc(sub.is_some())?,
             1 => self.ether_llc(sub.is_some())?,
             10 | 6 | 11 => {

@@ -91,7 +91,11 @@ impl Gen {
 
     /// A load at `off` from the link header (MAC addresses, 802.11 frame control).
     pub fn ld_hdr(&mut self, size: u16, off: u32) -> Result<Vec<Insn>, String> {
-        self.ld_at(self.link.hdr_base, size, off)
+        self.ld_at(
+            self.link.hdr_base,
+            size,
+            self.link.off_linkhdr.wrapping_add(off),
+        )
     }
 
     /// A load at `off` from the linktype field.
@@ -119,18 +123,24 @@ impl Gen {
         }
     }
 
-    /// X = the index in scratch word `reg` plus where `link[]` (the link header) or
-    /// `radio[]` (the start of the packet, on link types with a radio header) begins.
-    pub fn link_index_x(&mut self, proto: Proto, reg: u32) -> Result<Vec<Insn>, String> {
-        let base = if proto == Proto::Radio {
+    /// A load of `size` at the index in scratch word `reg` from where `link[]` (the link
+    /// header) or `radio[]` (the start of the packet, on link types with a radio header)
+    /// begins.
+    pub fn link_index_load(
+        &mut self,
+        proto: Proto,
+        reg: u32,
+        size: u16,
+    ) -> Result<Vec<Insn>, String> {
+        let (base, k) = if proto == Proto::Radio {
             if !matches!(self.dlt, 119 | 127 | 163) {
                 return Err("radio information not present in capture".to_string());
             }
-            Base::Packet
+            (Base::Packet, 0)
         } else {
-            self.link.hdr_base
+            (self.link.hdr_base, self.link.off_linkhdr)
         };
-        Ok(match base {
+        let mut s = match base {
             Base::Packet => vec![stmt(BPF_LDX | BPF_MEM, reg)],
             b => vec![
                 stmt(BPF_LDX | BPF_MEM, self.var_reg(b)?),
@@ -138,7 +148,9 @@ impl Gen {
                 stmt(BPF_ALU | BPF_ADD | BPF_X, 0),
                 stmt(BPF_MISC | BPF_TAX, 0),
             ],
-        })
+        };
+        s.push(stmt(BPF_LD | size | BPF_IND, k));
+        Ok(s)
     }
 
     /// Statements leaving X = offset of the IPv4 payload minus the network-layer offset

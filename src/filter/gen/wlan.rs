@@ -78,7 +78,8 @@ impl Gen {
     /// 802.11 type and direction tests: not on PPI, whose header may announce another
     /// link type.
     fn has_wlan_headers(&self) -> bool {
-        matches!(self.dlt, 105 | 119 | 127 | 163)
+        // (After `pppoes` or inside a Geneve tunnel libpcap compiles for PPP or Ethernet.)
+        matches!(self.dlt, 105 | 119 | 127 | 163) && !self.link.pppoes && !self.in_tunnel()
     }
 
     /// `[802.11 header + off] & mask == k`.
