@@ -19,11 +19,9 @@ use crate::filter::cfg::{Graph, Target};
 
 /// Folds every occurrence; returns how many.
 pub fn run(g: &mut Graph, entry: usize) -> usize {
-    let live = dead::live_in(g);
-    let at = |t: Target| match t {
-        Target::Block(x) => live[x],
-        _ => 0,
-    };
+    // Liveness, computed when a block first needs it (folds only change what earlier
+    // blocks see live).
+    let mut live: Option<Vec<u32>> = None;
     let mut folded = 0;
     let mut after: Vec<u32> = Vec::new();
     let mut out: Vec<Insn> = Vec::new();
@@ -41,6 +39,11 @@ pub fn run(g: &mut Graph, entry: usize) -> usize {
         if blk.stmts.len() < 3 || !blk.stmts.iter().any(|i| i.code == BPF_MISC | BPF_TAX) {
             continue;
         }
+        let live = live.get_or_insert_with(|| dead::live_in(g));
+        let at = |t: Target| match t {
+            Target::Block(x) => live[x],
+            _ => 0,
+        };
         after.clear();
         after.resize(blk.stmts.len(), 0);
         let mut l = at(blk.jt) | at(blk.jf) | test;
