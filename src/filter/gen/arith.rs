@@ -81,7 +81,6 @@ impl Gen {
             _ => return Err("data size must be 1, 2, or 4".to_string()),
         };
         let mut stmts = index.stmts;
-        let l = self.link;
         let cond = match proto {
             Proto::Link | Proto::Radio => {
                 stmts.extend(self.link_index_load(proto, index.reg, sz)?);
@@ -98,7 +97,7 @@ impl Gen {
             | Proto::Moprc
             | Proto::Mopdl => {
                 stmts.extend(self.index_x(index.reg)?);
-                stmts.push(Insn::stmt(BPF_LD | sz | BPF_IND, l.off_linkpl + l.off_nl));
+                stmts.push(Insn::stmt(BPF_LD | sz | BPF_IND, self.nl()));
                 let p = self.proto_abbrev(proto)?;
                 self.and_cond(index.cond, Some(p))
             }
@@ -115,7 +114,7 @@ impl Gen {
                 stmts.push(Insn::stmt(BPF_LD | BPF_MEM, index.reg));
                 stmts.push(Insn::stmt(BPF_ALU | BPF_ADD | BPF_X, 0));
                 stmts.push(Insn::stmt(BPF_MISC | BPF_TAX, 0));
-                stmts.push(Insn::stmt(BPF_LD | sz | BPF_IND, l.off_linkpl + l.off_nl));
+                stmts.push(Insn::stmt(BPF_LD | sz | BPF_IND, self.nl()));
                 let ip = self.proto_abbrev(Proto::Ip)?;
                 let p = self.proto_abbrev(proto)?;
                 let nofrag = self.ipv4_not_fragment()?;
@@ -127,7 +126,7 @@ impl Gen {
                 stmts.extend(self.index_x(index.reg)?);
                 stmts.push(Insn::stmt(
                     BPF_LD | sz | BPF_IND,
-                    l.off_linkpl + l.off_nl + 40,
+                    self.nl().wrapping_add(40),
                 ));
                 let ip6 = self.proto_abbrev(Proto::Ip6)?;
                 let p = self.ip6_nexthdr(58)?;
