@@ -106,6 +106,10 @@ impl Gen {
         match q.proto {
             Proto::Default => {
                 let a = self.hostop(addr, mask, q.dir, ethertype::IP, 12, 16)?;
+                // Under MPLS only IP can follow the label stack.
+                if self.link.mpls_depth > 0 {
+                    return Ok(a);
+                }
                 let b = self.hostop(addr, mask, q.dir, ethertype::ARP, 14, 24)?;
                 let c = self.hostop(addr, mask, q.dir, ethertype::REVARP, 14, 24)?;
                 let ab = self.g.or(a, b);
@@ -702,7 +706,7 @@ impl Gen {
                 self.ports(&protos, q.dir, v, v)
             }
             AddrKind::Proto => self.proto_num(q.proto, v),
-            AddrKind::Protochain => self.protochain_num(q.proto, v),
+            AddrKind::Protochain => self.protochain(q.proto, v),
             AddrKind::Gateway => Err("'gateway' requires a name".into()),
             AddrKind::Undef => Err("syntax error in filter expression".into()),
         }
@@ -733,16 +737,6 @@ impl Gen {
             Proto::Decnet => Err("DECNET encapsulation is not specifiable".into()),
             Proto::Clnp => Err("'clnp proto' is not supported".into()),
             p => Err(format!("'{} proto' is bogus", proto_name(p))),
-        }
-    }
-
-    fn protochain_num(&mut self, p: Proto, v: u32) -> Result<Frag, String> {
-        match p {
-            Proto::Default | Proto::Ip | Proto::Ip6 => {
-                let _ = v;
-                Err("protochain is not supported by this compiler yet".into())
-            }
-            _ => Err("bad protocol applied for 'protochain'".into()),
         }
     }
 
@@ -844,7 +838,7 @@ impl Gen {
             }
             AddrKind::Protochain => {
                 let v = self.proto_by_name(q.proto, name)?;
-                self.protochain_num(q.proto, v)
+                self.protochain(q.proto, v)
             }
             AddrKind::Gateway => Err("'gateway' not supported in this configuration".into()),
             AddrKind::Undef => Err("syntax error in filter expression".into()),

@@ -14,6 +14,7 @@ pub mod geneve;
 pub mod inet;
 pub mod link;
 pub mod other;
+pub mod protochain;
 pub mod varoff;
 pub mod wlan;
 
@@ -58,6 +59,9 @@ pub struct Gen {
     var: varoff::VarRegs,
     /// "ports" or "port ranges", for the 802.11-direction message of the id being compiled.
     pub(crate) port_what: &'static str,
+    /// Set by code the optimizer must not touch (`protochain`'s loop): libpcap then skips
+    /// optimisation for the whole program.
+    pub no_optimize: bool,
 }
 
 /// libpcap's name for a protocol qualifier, as it appears in messages.
@@ -140,6 +144,7 @@ impl Gen {
             next_reg: 0,
             var: varoff::VarRegs::default(),
             port_what: "ports",
+            no_optimize: false,
         })
     }
 

@@ -50,11 +50,9 @@ pub fn run(g: &mut Graph, entry: usize, safe: &mut Safety) -> usize {
             }
         }
     }
-    let live = dead::live_in(g);
-    let live_at = |t: Target| match t {
-        Target::Block(x) => live[x],
-        _ => 0,
-    };
+    // Liveness, computed when a chain first needs it (regrouping a chain changes no
+    // block's live registers: its blocks load A before reading it).
+    let mut live: Option<Vec<u32>> = None;
     let all_safe = |g: &Graph, safe: &Safety, b: usize| safe.all(b, g.blocks[b].stmts.len());
     let mut in_chain = vec![false; n];
     let mut changed = 0;
@@ -80,7 +78,15 @@ pub fn run(g: &mut Graph, entry: usize, safe: &mut Safety) -> usize {
             in_chain[c] = true;
         }
         let f = g.blocks[cur].jf;
-        if chain.len() < 3 || (live_at(t) | live_at(f)) & dead::A != 0 {
+        if chain.len() < 3 {
+            continue;
+        }
+        let live = live.get_or_insert_with(|| dead::live_in(g));
+        let live_at = |t: Target| match t {
+            Target::Block(x) => live[x],
+            _ => 0,
+        };
+        if (live_at(t) | live_at(f)) & dead::A != 0 {
             continue;
         }
         // Tests grouped by their statements, groups in order of first appearance.
