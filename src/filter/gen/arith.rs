@@ -79,7 +79,6 @@ impl Gen {
             _ => return Err("data size must be 1, 2, or 4".to_string()),
         };
         let mut stmts = index.stmts;
-        let l = self.link;
         let cond = match proto {
             Proto::Link | Proto::Radio => {
                 stmts.extend(self.link_index_load(proto, index.reg, sz)?);
@@ -96,7 +95,7 @@ impl Gen {
             | Proto::Moprc
             | Proto::Mopdl => {
                 stmts.extend(self.index_x(index.reg)?);
-                stmts.push(Insn::stmt(BPF_LD | sz | BPF_IND, l.off_linkpl + l.off_nl));
+                stmts.push(Insn::stmt(BPF_LD | sz | BPF_IND, self.nl()));
                 let p = self.proto_abbrev(proto)?;
                 self.and_cond(index.cond, Some(p))
             }
@@ -113,7 +112,7 @@ impl Gen {
                 stmts.push(Insn::stmt(BPF_LD | BPF_MEM, index.reg));
                 stmts.push(Insn::stmt(BPF_ALU | BPF_ADD | BPF_X, 0));
                 stmts.push(Insn::stmt(BPF_MISC | BPF_TAX, 0));
-                stmts.push(Insn::stmt(BPF_LD | sz | BPF_IND, l.off_linkpl + l.off_nl));
+                stmts.push(Insn::stmt(BPF_LD | sz | BPF_IND, self.nl()));
                 let ip = self.proto_abbrev(Proto::Ip)?;
                 let p = self.proto_abbrev(proto)?;
                 let nofrag = self.ipv4_not_fragment()?;
@@ -125,7 +124,7 @@ impl Gen {
                 stmts.extend(self.index_x(index.reg)?);
                 stmts.push(Insn::stmt(
                     BPF_LD | sz | BPF_IND,
-                    l.off_linkpl + l.off_nl + 40,
+                    self.nl().wrapping_add(40),
                 ));
                 // Only an ICMPv6 header right after the IPv6 header (libpcap does not look
                 // past a fragment header here, unlike `icmp6`).

@@ -290,6 +290,7 @@ impl Gen {
             Kind::Llc | Kind::Sunatm => Ok(vec![ld(size, l.off_linkpl - 8 + off)]),
             Kind::Ether | Kind::Lane | Kind::Wlan => self.ld_pl(size, off),
             Kind::Direct if matches!(self.dlt, 104 | 112) => self.ld_pl(size, off - 2),
+            Kind::Magic { osi, .. } => self.ld_pl(size, osi.wrapping_add(off - 3)),
             _ => self.ld_pl(size, off - 3),
         }
     }
@@ -311,7 +312,8 @@ impl Gen {
             | super::link::Kind::Sunatm
             | super::link::Kind::Ether
             | super::link::Kind::Lane
-            | super::link::Kind::Wlan => self.ld_llc(BPF_B, 7)?,
+            | super::link::Kind::Wlan
+            | super::link::Kind::Magic { .. } => self.ld_llc(BPF_B, 7)?,
             _ => self.ld_pl(BPF_B, 4)?,
         };
         let t = self.g.eq(s, n);
@@ -398,7 +400,10 @@ impl Gen {
                 Ok(test(g, s))
             } else {
                 let mut s = g.ipv4_payload_x()?;
-                s.push(Insn::stmt(BPF_LD | BPF_H | BPF_IND, g.nl() + off));
+                s.push(Insn::stmt(
+                    BPF_LD | BPF_H | BPF_IND,
+                    g.nl().wrapping_add(off),
+                ));
                 Ok(test(g, s))
             }
         };

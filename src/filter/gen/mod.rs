@@ -150,16 +150,13 @@ impl Gen {
 
     /// `ldx 4*([ip header]&0xf)`: X = the IPv4 header length.
     pub fn ldx_iphdrlen(&self) -> Insn {
-        Insn::stmt(
-            BPF_LDX | BPF_B | BPF_MSH,
-            self.link.off_linkpl + self.link.off_nl,
-        )
+        Insn::stmt(BPF_LDX | BPF_B | BPF_MSH, self.nl())
     }
 
     /// Offset of the network-layer header (relative to the run-time payload offset when
     /// the link has one).
     pub fn nl(&self) -> u32 {
-        self.link.off_linkpl + self.link.off_nl
+        self.link.off_linkpl.wrapping_add(self.link.off_nl)
     }
 
     fn prim(&mut self, p: Prim) -> Result<Frag, String> {
@@ -562,13 +559,13 @@ impl Gen {
         l.mac = link::Mac::None;
         self.vlan_name = Some("PPP");
         l.type_base = l.pl_base;
-        l.off_linktype = l.off_linkpl + l.off_nl + 6;
+        l.off_linktype = l.off_linkpl.wrapping_add(l.off_nl + 6);
         l.hdr_base = l.pl_base;
         l.off_linkhdr = l.off_linktype;
         if l.pl_base != link::Base::Packet {
             self.var.hdr = self.var.pl;
         }
-        l.off_linkpl += l.off_nl + 8;
+        l.off_linkpl = l.off_linkpl.wrapping_add(l.off_nl + 8);
         l.off_nl = 0;
         Ok(f)
     }

@@ -3,8 +3,10 @@
 //! Input: a graph in topological order, right after [`super::forward`], with its flags
 //! "statement cannot reject". A chain is a run of blocks `b0 -> b1 -> ... -> bn` linked by
 //! their false branches, each block after `b0` having only its chain predecessor, every
-//! block a "simple test" (`ld [k]`, optionally `and #m`, then a constant comparison) sending
-//! its true branch to the same target T; the chain leaves to F from `bn`'s false branch.
+//! block a "simple test" (`ld [k]` or `ld [x + k]`, optionally `and #m`, then a constant
+//! comparison) sending its true branch to the same target T; the chain leaves to F from
+//! `bn`'s false branch. No block of a chain writes X, so equal statements load equal values
+//! wherever they stand in it.
 //! Output: the same chain with its tests reordered so that equal loads are adjacent and each
 //! is loaded once: `ld [26]; jeq h1; jeq h2 ...; ld [30]; jeq h1; jeq h2 ...` instead of
 //! alternating reloads (a `host` list).
@@ -18,6 +20,7 @@ use std::collections::HashMap;
 
 use super::dead;
 use super::forward::Safety;
+use super::merge;
 use crate::bpf::insn::*;
 use crate::bpf::Insn;
 use crate::filter::cfg::{Graph, Target};
@@ -29,7 +32,7 @@ type Group = (Vec<Insn>, Vec<(u16, u32)>);
 fn simple(g: &Graph, b: usize) -> Option<&[Insn]> {
     let blk = &g.blocks[b];
     let s = &blk.stmts[..];
-    let load_ok = |i: &Insn| class(i.code) == BPF_LD && mode(i.code) == BPF_ABS;
+    let load_ok = |i: &Insn| class(i.code) == BPF_LD && matches!(mode(i.code), BPF_ABS | BPF_IND);
     let ok = match s {
         [l] => load_ok(l),
         [l, m] => load_ok(l) && m.code == BPF_ALU | BPF_AND | BPF_K,
@@ -41,25 +44,17 @@ fn simple(g: &Graph, b: usize) -> Option<&[Insn]> {
 /// Regroups every chain; `safe` are the forward pass's flags. Returns the chains changed.
 pub fn run(g: &mut Graph, entry: usize, safe: &mut Safety) -> usize {
     let n = g.blocks.len();
-    let mut preds = vec![0u32; n];
-    for b in entry..n {
-        let blk = &g.blocks[b];
-        for t in [blk.jt, blk.jf] {
-            if let Target::Block(x) = t {
-                preds[x] += 1;
-            }
-        }
-    }
-    let live = dead::live_in(g);
-    let live_at = |t: Target| match t {
-        Target::Block(x) => live[x],
-        _ => 0,
-    };
+    // Only reachable blocks count: the forward pass's threading leaves blocks behind that
+    // no edge from the entry reaches any more.
+    let (preds, reach) = merge::pred_counts(g, entry);
+    // Liveness, computed when a chain first needs it (regrouping a chain changes no
+    // block's live registers: its blocks load A before reading it).
+    let mut live: Option<Vec<u32>> = None;
     let all_safe = |g: &Graph, safe: &Safety, b: usize| safe.all(b, g.blocks[b].stmts.len());
     let mut in_chain = vec![false; n];
     let mut changed = 0;
     for b0 in entry..n {
-        if in_chain[b0] || simple(g, b0).is_none() {
+        if in_chain[b0] || !reach[b0] || simple(g, b0).is_none() {
             continue;
         }
         let t = g.blocks[b0].jt;
@@ -80,7 +75,15 @@ pub fn run(g: &mut Graph, entry: usize, safe: &mut Safety) -> usize {
             in_chain[c] = true;
         }
         let f = g.blocks[cur].jf;
-        if chain.len() < 3 || (live_at(t) | live_at(f)) & dead::A != 0 {
+        if chain.len() < 3 {
+            continue;
+        }
+        let live = live.get_or_insert_with(|| dead::live_in(g));
+        let live_at = |t: Target| match t {
+            Target::Block(x) => live[x],
+            _ => 0,
+        };
+        if (live_at(t) | live_at(f)) & dead::A != 0 {
             continue;
         }
         // Tests grouped by their statements, groups in order of first appearance.
