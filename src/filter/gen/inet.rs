@@ -3,7 +3,7 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use super::link::ethertype;
+use super::link::{self, ethertype};
 use super::{dir_name, proto_name, Gen};
 use crate::bpf::insn::*;
 use crate::bpf::Insn;
@@ -278,6 +278,10 @@ impl Gen {
     fn ld_llc(&mut self, size: u16, off: u32) -> Result<Vec<Insn>, String> {
         use super::link::Kind;
         let l = self.link;
+        if l.pppoes {
+            // PPP carries OSI packets without an LLC header.
+            return self.ld_pl(size, off - 3);
+        }
         match l.kind {
             Kind::Llc | Kind::Sunatm => Ok(vec![ld(size, l.off_linkpl - 8 + off)]),
             Kind::Ether | Kind::Lane | Kind::Wlan => self.ld_pl(size, off),
@@ -343,7 +347,7 @@ impl Gen {
             Proto::Sca => self.linktype(ethertype::SCA),
             Proto::Moprc => self.linktype(ethertype::MOPRC),
             Proto::Mopdl => self.linktype(ethertype::MOPDL),
-            Proto::Ipx => self.linktype(ethertype::IPX),
+            Proto::Ipx => self.linktype(link::sap::IPX),
             Proto::Iso => self.linktype(0xfe),
             Proto::Esis => self.iso_proto(0x82),
             Proto::Isis => self.iso_proto(0x83),

@@ -31,6 +31,17 @@ pub mod ethertype {
     pub const MPLS_MULTI: u32 = 0x8848;
     pub const PPPOED: u32 = 0x8863;
     pub const PPPOES: u32 = 0x8864;
+    /// XNS IDP, which PPP carries as its own protocol.
+    pub const NS: u32 = 0x0600;
+}
+
+/// 802.2 SAPs that `ether proto` / `link proto` and the keywords treat specially.
+pub mod sap {
+    /// `ipx`: Novell IPX, which Ethernet carries in four framings.
+    pub const IPX: u32 = 0xe0;
+    pub const ISONS: u32 = 0xfe;
+    pub const NETBEUI: u32 = 0xf0;
+    pub const STP: u32 = 0x42;
 }
 
 /// How the link type's protocol field is tested.
@@ -342,7 +353,7 @@ impl Gen {
                     ethertype::IP => &[0xd4, 0xf0],
                     ethertype::IPV6 => &[0xc4],
                     ethertype::ARP => &[0xd5, 0xf1],
-                    ethertype::REVARP => &[0xd6, 0xf2],
+                    ethertype::REVARP => &[0xd6],
                     ethertype::ATALK => &[0xdd],
                     _ => &[],
                 };
@@ -449,20 +460,17 @@ impl Gen {
             0xfe => (BPF_H, 0, 0xfefe),
             0xf0 => (BPF_H, 0, 0xf0f0),
             0x42 => (BPF_B, 0, 0x42),
-            ethertype::IPX => (BPF_B, 0, 0xe0),
-            ethertype::ATALK | ethertype::AARP => {
-                let oui: u32 = if proto == ethertype::ATALK {
-                    0x080007
-                } else {
-                    0
-                };
+            sap::IPX => (BPF_B, 0, sap::IPX),
+            ethertype::ATALK => {
+                let oui: u32 = 0x080007;
                 let a = self.ld_pl(BPF_W, 4)?;
                 let t = self.g.eq(a, oui << 16 | proto);
                 let b = self.ld_pl(BPF_W, 0)?;
                 let h = self.g.eq(b, 0xaaaa_0300 | (oui >> 16));
                 return Ok(self.g.and(t, h));
             }
-            p if p <= 1500 => (BPF_B, 0, p),
+            // Any other SAP: DSAP and SSAP both equal to it.
+            p if p <= 1500 => (BPF_H, 0, p << 8 | p),
             p => (BPF_H, 6, p),
         };
         let s = self.ld_pl(size, off)?;
@@ -477,10 +485,10 @@ impl Gen {
             0xfe => self.g.eq(vec![ld(BPF_H, llc)], 0xfefe),
             0xf0 => self.g.eq(vec![ld(BPF_H, llc)], 0xf0f0),
             0x42 => self.g.eq(vec![ld(BPF_B, llc)], 0x42),
-            ethertype::IPX => self.g.eq(vec![ld(BPF_B, llc)], 0xe0),
+            sap::IPX => self.g.eq(vec![ld(BPF_B, llc)], sap::IPX),
             ethertype::ATALK => self.snap(llc, 0x080007, ethertype::ATALK),
-            ethertype::AARP => self.snap(llc, 0, ethertype::AARP),
-            p if p <= 1500 => self.g.eq(vec![ld(BPF_B, llc)], p),
+            // Any other SAP: DSAP and SSAP both equal to it.
+            p if p <= 1500 => self.g.eq(vec![ld(BPF_H, llc)], p << 8 | p),
             p => self.g.eq(vec![ld(BPF_H, l.off_linktype)], p),
         }
     }
@@ -510,7 +518,7 @@ impl Gen {
                 let t = self.g.eq(vec![ld(BPF_H, l.off_linkpl)], 0xf0f0);
                 self.g.and(len, t)
             }
-            ethertype::IPX => {
+            sap::IPX => {
                 let a = self.g.eq(vec![ld(BPF_H, off)], ethertype::IPX);
                 let len = self
                     .g
@@ -539,12 +547,13 @@ impl Gen {
                 let b = self.g.and(len, snap);
                 self.g.or(a, b)
             }
+            // Any other SAP: an 802.3 length field, then DSAP and SSAP both equal to it.
             p if p <= 1500 => {
                 let len = self
                     .g
                     .test(vec![ld(BPF_H, off)], BPF_JMP | BPF_JGT | BPF_K, 1500);
                 let len = self.g.not(len);
-                let t = self.g.eq(vec![ld(BPF_B, l.off_linkpl)], p);
+                let t = self.g.eq(vec![ld(BPF_H, l.off_linkpl)], p << 8 | p);
                 self.g.and(len, t)
             }
             p => self.g.eq(vec![ld(BPF_H, off)], p),
@@ -559,10 +568,13 @@ impl Gen {
     }
 
     fn sll_linktype(&mut self, off: u32, proto: u32) -> Frag {
+        /// Linux cooked protocol values for frames that carry no Ethernet type.
+        const SLL_802_3: u32 = 1;
+        const SLL_802_2: u32 = 4;
         let l = self.link;
         match proto {
             0xfe | 0x42 | 0xf0 => {
-                let llc = self.g.eq(vec![ld(BPF_H, off)], 4);
+                let llc = self.g.eq(vec![ld(BPF_H, off)], SLL_802_2);
                 let t = match proto {
                     0xfe => self.g.eq(vec![ld(BPF_H, l.off_linkpl)], 0xfefe),
                     0xf0 => self.g.eq(vec![ld(BPF_H, l.off_linkpl)], 0xf0f0),
@@ -570,9 +582,35 @@ impl Gen {
                 };
                 self.g.and(llc, t)
             }
+            // IPX: its Ethernet type, raw 802.3 ("Novell raw"), or 802.2 with its SAP or SNAP.
+            sap::IPX => {
+                let ether = self.g.eq(vec![ld(BPF_H, off)], ethertype::IPX);
+                let raw = self.g.eq(vec![ld(BPF_H, off)], SLL_802_3);
+                let llc = self.g.eq(vec![ld(BPF_H, off)], SLL_802_2);
+                let sap = self.g.eq(vec![ld(BPF_B, l.off_linkpl)], sap::IPX);
+                let snap = self.snap(l.off_linkpl, 0, ethertype::IPX);
+                let either = self.g.or(sap, snap);
+                let llc = self.g.and(llc, either);
+                let f = self.g.or(ether, raw);
+                self.g.or(f, llc)
+            }
+            // AppleTalk and AARP: their Ethernet type, or 802.2 SNAP.
+            ethertype::ATALK | ethertype::AARP => {
+                let ether = self.g.eq(vec![ld(BPF_H, off)], proto);
+                let llc = self.g.eq(vec![ld(BPF_H, off)], SLL_802_2);
+                let oui = if proto == ethertype::ATALK {
+                    0x080007
+                } else {
+                    0
+                };
+                let snap = self.snap(l.off_linkpl, oui, proto);
+                let llc = self.g.and(llc, snap);
+                self.g.or(ether, llc)
+            }
+            // Any other SAP: 802.2 with DSAP and SSAP both equal to it.
             p if p <= 1500 => {
-                let llc = self.g.eq(vec![ld(BPF_H, off)], 4);
-                let t = self.g.eq(vec![ld(BPF_B, l.off_linkpl)], p);
+                let llc = self.g.eq(vec![ld(BPF_H, off)], SLL_802_2);
+                let t = self.g.eq(vec![ld(BPF_H, l.off_linkpl)], p << 8 | p);
                 self.g.and(llc, t)
             }
             p => self.g.eq(vec![ld(BPF_H, off)], p),
@@ -587,11 +625,10 @@ fn ether_to_ppp(proto: u32) -> u32 {
         ethertype::IPV6 => 0x0057,
         ethertype::DN => 0x0027,
         ethertype::ATALK => 0x0029,
-        ethertype::IPX => 0x002b,
-        ethertype::MPLS => 0x0281,
-        0xfe => 0x0023,
-        0x42 => 0x0031,
-        0xf0 => 0x003f,
+        ethertype::NS => 0x0025,
+        sap::IPX => 0x002b,
+        sap::ISONS => 0x0023,
+        sap::STP => 0x0031,
         p => p,
     }
 }

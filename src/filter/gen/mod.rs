@@ -594,7 +594,15 @@ impl Gen {
             ));
         }
         let l = self.link;
-        let mut f = if l.mpls_depth == 0 {
+        let mut f = if l.mpls_depth == 0
+            && (l.pppoes || matches!(l.kind, link::Kind::Ppp | link::Kind::PppBsdos))
+        {
+            // PPP's own number for unicast MPLS.
+            self.g.eq(
+                vec![Insn::stmt(BPF_LD | BPF_H | BPF_ABS, l.off_linktype)],
+                0x0281,
+            )
+        } else if l.mpls_depth == 0 {
             self.linktype(ethertype::MPLS)?
         } else {
             // The previous label is not the bottom of the stack.
