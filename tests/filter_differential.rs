@@ -245,6 +245,7 @@ fn run(dir: &Path, sys: &SysPcap) {
     }
 
     let mut fig = Figures::default();
+    let mut opt1 = Opt1::default();
     let mut report = String::new();
     for c in &cases {
         fig.cases += 1;
@@ -259,6 +260,7 @@ fn run(dir: &Path, sys: &SysPcap) {
         let mut case_mismatch = false;
         // Packets steered into both unoptimized programs' branches (filled at optimize 0).
         let mut steered: Vec<Packet> = Vec::new();
+        let mut opt0: Option<(Vec<pcap::bpf::Insn>, pcap::bpf::Program)> = None;
         for opt in [false, true] {
             fig.compiles += 1;
             let theirs = sys.compile(dlt, c.snaplen, &c.expr, opt, c.netmask);
@@ -294,6 +296,11 @@ fn run(dir: &Path, sys: &SysPcap) {
                         fig.cases_compared += 1;
                         fig.cases_some_accepted += usize::from(some_accepted);
                         fig.cases_some_rejected += usize::from(some_rejected);
+                        opt0 = Some((t.clone(), o.clone()));
+                    } else if let Some((t0, o0)) = &opt0 {
+                        let at = (dlt, c.expr.as_str());
+                        opt1.check(sys, (t0, o0), (t, o), pkts, at, &mut report);
+                        opt1.check(sys, (t0, o0), (t, o), &steered, at, &mut report);
                     }
                     if opt {
                         fig.verdicts_opt1 += n;
@@ -363,6 +370,7 @@ fn run(dir: &Path, sys: &SysPcap) {
         });
     }
     let fz = fuzz(sys, &pool, &mut report);
+    opt1.print();
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/filter-differential.txt");
     let _ = std::fs::write(&out, &report);
     let pct = |a: u64, b: u64| {
@@ -446,6 +454,7 @@ fn run(dir: &Path, sys: &SysPcap) {
         verdict_pct >= FLOOR_VERDICT,
         "verdict agreement fell to {verdict_pct:.4}%"
     );
+    opt1.assert_done();
     let fuzz_accept = pct(fz[1], fz[0]);
     let fuzz_verdict = pct(fz[5], fz[4]);
     assert!(
@@ -535,3 +544,92 @@ const FLOOR_MESSAGE: f64 = 99.9;
 const FLOOR_VERDICT: f64 = 100.0;
 const FLOOR_FUZZ_ACCEPT: f64 = 98.9;
 const FLOOR_FUZZ_VERDICT: f64 = 100.0;
+
+/// The optimizer's part of the comparison (issue 4). A packet is *truncated* for a case when
+/// libpcap's unoptimized program faults on it (a load past the captured bytes, or a division
+/// by zero): libpcap's optimizer drops such loads, so its optimized verdict may differ there.
+/// Our optimized program must give libpcap's optimized verdict on every other packet, and
+/// our unoptimized verdict on every packet.
+#[derive(Default)]
+struct Opt1 {
+    /// Packets not truncated, and those where ours agrees with libpcap's optimized program.
+    untruncated: u64,
+    untruncated_agree: u64,
+    /// Truncated packets where ours and libpcap's optimized program differ.
+    truncated_differ: u64,
+    /// Packets, and those where our optimized and unoptimized programs agree.
+    all: u64,
+    self_agree: u64,
+}
+
+impl Opt1 {
+    /// `zero`: libpcap's and our optimize-0 programs; `one`: the optimize-1 programs.
+    fn check(
+        &mut self,
+        sys: &SysPcap,
+        zero: (&[pcap::bpf::Insn], &pcap::bpf::Program),
+        one: (&[pcap::bpf::Insn], &pcap::bpf::Program),
+        pkts: &[Packet],
+        (dlt, expr): (i32, &str),
+        report: &mut String,
+    ) {
+        // The program with every return turned into `ret #1` returns 0 exactly when it faults.
+        let probe: Vec<pcap::bpf::Insn> = zero
+            .0
+            .iter()
+            .map(|i| match i.code & 0x07 {
+                0x06 => pcap::bpf::Insn::stmt(0x06, 1),
+                _ => *i,
+            })
+            .collect();
+        let (mut untruncated_bad, mut self_bad) = (0u64, 0u64);
+        for p in pkts {
+            let ours = one.1.run(&p.data, p.wire_len);
+            self.all += 1;
+            if ours == zero.1.run(&p.data, p.wire_len) {
+                self.self_agree += 1;
+            } else {
+                self_bad += 1;
+            }
+            let theirs = sys.filter(one.0, p);
+            if sys.filter(&probe, p) == 0 {
+                self.truncated_differ += (theirs != ours) as u64;
+                continue;
+            }
+            self.untruncated += 1;
+            if theirs == ours {
+                self.untruncated_agree += 1;
+            } else {
+                untruncated_bad += 1;
+            }
+        }
+        if untruncated_bad + self_bad > 0 {
+            let _ = writeln!(
+                report,
+                "OPT1\t{dlt}\t{expr}\t{untruncated_bad} untruncated packets differ from libpcap -O, {self_bad} from our -O0"
+            );
+        }
+    }
+
+    fn print(&self) {
+        println!(
+            "  optimize 1 on untruncated packets: {}/{} agree with libpcap; {} truncated packets differ (libpcap's optimizer dropped a faulting load)",
+            self.untruncated_agree, self.untruncated, self.truncated_differ
+        );
+        println!(
+            "  optimize 1 vs our optimize 0, every packet: {}/{} agree",
+            self.self_agree, self.all
+        );
+    }
+
+    fn assert_done(&self) {
+        assert_eq!(
+            self.untruncated_agree, self.untruncated,
+            "optimize 1 differs from libpcap on untruncated packets"
+        );
+        assert_eq!(
+            self.self_agree, self.all,
+            "optimize 1 differs from our optimize 0"
+        );
+    }
+}

@@ -98,6 +98,18 @@ fn generated(dlt: i32) -> Vec<Packet> {
         .collect()
 }
 
+/// `prog` with every return made `ret #1`: it returns 0 exactly on the packets where `prog`
+/// faults (a load past the captured bytes, a division by zero). A packet is *truncated* for
+/// an expression when libpcap's unoptimized program faults on it.
+fn fault_probe(prog: &[Insn]) -> Vec<Insn> {
+    prog.iter()
+        .map(|i| match i.code & 0x07 {
+            0x06 => Insn::stmt(0x06, 1),
+            _ => *i,
+        })
+        .collect()
+}
+
 /// Checks that `opt` and `unopt` agree on every packet; returns the first difference.
 fn first_difference(opt: &Program, unopt: &Program, pkts: &[Packet]) -> Option<String> {
     for p in pkts {
@@ -234,16 +246,17 @@ fn corpus_optimized_is_equivalent_valid_and_smaller_than_libpcap() {
         }
         verdicts += cut.len() as u64;
         let theirs0 = sys.compile(c.dlt, c.snaplen as i32, &c.expr, false, c.netmask);
-        if let Ok(theirs) = sys.compile(c.dlt, c.snaplen as i32, &c.expr, true, c.netmask) {
-            for p in whole.iter() {
-                let (a, b) = (sys.filter(&theirs, p), opt.run(&p.data, p.wire_len));
-                // Only where libpcap's own optimizer kept its unoptimized verdict (it drops
-                // loads, so it changes verdicts on short packets) and where our unoptimized
-                // code agrees with libpcap (the generator's differential test covers that).
-                let a0 = theirs0.as_ref().map(|t| sys.filter(t, p)).unwrap_or(a);
-                if a0 != a || a0 != unopt.run(&p.data, p.wire_len) {
+        if let (Ok(theirs), Ok(theirs0)) = (
+            sys.compile(c.dlt, c.snaplen as i32, &c.expr, true, c.netmask),
+            theirs0,
+        ) {
+            let probe = fault_probe(&theirs0);
+            for p in whole.iter().chain(cut.iter()) {
+                // Untruncated packets only: libpcap's optimizer drops faulting loads.
+                if sys.filter(&probe, p) == 0 {
                     continue;
                 }
+                let (a, b) = (sys.filter(&theirs, p), opt.run(&p.data, p.wire_len));
                 sys_verdicts += 1;
                 if a != b {
                     failures.push(format!(
@@ -358,12 +371,26 @@ fn jumps_farther_than_255_are_handled() {
     let (opt, _) = assert_equivalent(&expr, EN10MB, &pool);
     let opt = opt.insns();
     assert!(opt.len() > 1000, "{} instructions", opt.len());
-    // Some jump must have needed a ja: a conditional jump reaches 255 at most.
+    // A conditional jump reaches 255 at most: the far returns are reached through copies
+    // of the return (pads) placed within reach and shared by the jumps around them.
+    let count = |code: u16| opt.iter().filter(|i| i.code == code).count();
+    let rets = count(pcap::bpf::insn::BPF_RET | pcap::bpf::insn::BPF_K);
+    assert!(rets > 2, "no return pad in {} instructions", opt.len());
+    // Far jumps to a block go through shared `ja` pads.
+    let hosts = (0..600)
+        .map(|i| format!("host 10.1.{}.{}", i / 256, i % 256))
+        .collect::<Vec<_>>()
+        .join(" or ");
+    let expr = format!("({hosts}) and udp port 53");
+    let (opt, _) = assert_equivalent(&expr, EN10MB, &pool);
+    let opt = opt.insns();
     let jas = opt
         .iter()
         .filter(|i| i.code == pcap::bpf::insn::BPF_JMP | pcap::bpf::insn::BPF_JA)
         .count();
-    assert!(jas > 0, "no long jump in {} instructions", opt.len());
+    assert!(jas > 0, "no ja in {} instructions", opt.len());
+    // Shared: far fewer pads than jumps that needed one.
+    assert!(jas * 20 < 600, "{jas} ja pads for 600 hosts");
 }
 
 /// The three shapes, at the sizes it names: compiled, valid and equivalent on
@@ -578,6 +605,8 @@ fn random_run(secs: u64, seed: u64) -> (usize, usize) {
     let mut r = Rng(seed | 1);
     let deadline = Instant::now() + Duration::from_secs(secs);
     let (mut n, mut vs_libpcap) = (0, 0);
+    let mut gen_differs: Option<String> = None;
+    let mut lib_opt_wrong: Option<String> = None;
     while Instant::now() < deadline {
         let expr = expression(&mut r, 4);
         let tgt = target(EN10MB, SNAPLEN, 0xffff_ff00);
@@ -605,22 +634,39 @@ fn random_run(secs: u64, seed: u64) -> (usize, usize) {
             continue;
         };
         vs_libpcap += 1;
-        for p in &full {
-            let (a1, a0) = (sys.filter(&t1, p), sys.filter(&t0, p));
-            // Where libpcap's optimizer changed its own verdict (short packets), ours
-            // follows the unoptimized program.
-            // Where our unoptimized code already differs from libpcap, that is the
-            // generator's business (tests/filter_differential.rs), not the optimizer's.
-            if a1 == a0 && run(&unopt, p) == a0 {
-                let ours = run(&opt, p);
-                assert_eq!(
-                    ours,
-                    a1,
-                    "{expr}: libpcap {a1}, ours {ours} on {:02x?}",
-                    &p.data[..p.data.len().min(64)]
-                );
+        let probe = fault_probe(&t0);
+        for p in full.iter().chain(&cut) {
+            if sys.filter(&probe, p) == 0 {
+                // Truncated: libpcap's optimizer may drop the faulting load; ours follows
+                // our unoptimized program (checked above).
+                continue;
+            }
+            let (a1, a0, ours) = (sys.filter(&t1, p), sys.filter(&t0, p), run(&opt, p));
+            if run(&unopt, p) != a0 {
+                // Our unoptimized code differs from libpcap's: the code generator's
+                // business (tests/filter_differential.rs), not the optimizer's.
+                gen_differs.get_or_insert_with(|| expr.clone());
+                continue;
+            }
+            assert!(
+                ours == a0,
+                "{expr}: libpcap -O {a1}, -O0 {a0}, ours {ours} on {:02x?}",
+                &p.data[..p.data.len().min(64)]
+            );
+            if a1 != a0 {
+                // libpcap's optimizer changed a verdict on an untruncated packet: its bug
+                // (e.g. #1742, `jset #0xffffffff` taken as always true), not followed here.
+                lib_opt_wrong.get_or_insert_with(|| expr.clone());
             }
         }
+    }
+    if let Some(e) = lib_opt_wrong {
+        println!("note: libpcap's optimizer changed verdicts on untruncated packets, e.g. for {e}");
+    }
+    if let Some(e) = gen_differs {
+        println!(
+            "note: our unoptimized code differs from libpcap's for some expressions, e.g. {e}"
+        );
     }
     (n, vs_libpcap)
 }

@@ -1,11 +1,19 @@
 //! The emitter: graph -> instructions with jump offsets.
 //!
 //! Blocks are laid out in creation order when every edge points forward in it (otherwise in
-//! reverse postorder), followed by the two returns (each only when some jump reaches it). A conditional jump reaches at most 255 instructions ahead; a farther target
-//! gets an unconditional `ja` right after the jump, and the layout is recomputed until every
-//! offset fits (offsets only grow, so this terminates).
+//! reverse postorder), followed by the two returns (each only when some jump reaches it).
+//! A conditional jump reaches at most 255 instructions ahead. For a farther target, the
+//! compact layout (optimized code) places a *pad* within reach, between two blocks where
+//! nothing falls through: a copy of the return, or a `ja` to the block; every later jump
+//! to the same target within reach of that pad shares it, so a list of a thousand tests
+//! that all accept costs a few pads instead of a thousand `ja`s. Where no pad fits, and in
+//! the plain layout (unoptimized code), the far branch gets its own `ja` right after the
+//! jump. The layout is recomputed until every offset fits: pads and private `ja`s are only
+//! ever added, each at most once per place, so this terminates; after [`PAD_ROUNDS`]
+//! rounds only private `ja`s are added.
 
 use super::cfg::{Graph, Target};
+use super::opt::FastMap;
 use crate::bpf::insn::*;
 use crate::bpf::Insn;
 
@@ -16,6 +24,30 @@ use crate::bpf::Insn;
 /// directly when its successor is a return, and otherwise ends in `ja`. A final return
 /// that no jump reaches is left out.
 pub fn emit(g: &Graph, entry: usize, accept: u32) -> Vec<Insn> {
+    lay_out(g, entry, accept, false)
+}
+
+/// Rounds of layout in which pads may still be added.
+pub const PAD_ROUNDS: usize = 32;
+/// Instructions kept free between a new pad and the edge of its jump's reach, for the pads
+/// added in the same round between the two.
+const SLACK: usize = 32;
+
+/// Like [`emit`], sharing pads between far jumps to the same target.
+pub fn emit_compact(g: &Graph, entry: usize, accept: u32) -> Vec<Insn> {
+    lay_out(g, entry, accept, true)
+}
+
+/// A hashable name for a jump target.
+fn key(t: Target) -> u64 {
+    match t {
+        Target::Block(x) => x as u64,
+        Target::Accept => u64::MAX,
+        Target::Reject | Target::Open => u64::MAX - 1,
+    }
+}
+
+fn lay_out(g: &Graph, entry: usize, accept: u32, compact: bool) -> Vec<Insn> {
     let order = reachable_in_order(g, entry);
     let n = g.blocks.len();
     // next[b]: the block laid out right after b.
@@ -41,8 +73,16 @@ pub fn emit(g: &Graph, entry: usize, accept: u32) -> Vec<Insn> {
     let reject_used = used(Target::Reject) || used(Target::Open);
     // far[b] = (true branch needs a ja, false branch needs a ja)
     let mut far = vec![(false, false); n];
+    // pads[b]: the pads laid out right after block b, in order.
+    let mut pads: Vec<Vec<Target>> = vec![Vec::new(); n];
+    let mut round = 0;
     loop {
+        round += 1;
         let mut start = vec![0usize; n];
+        // Where pads sit, per target (in increasing order), and the places a new pad may go:
+        // (its position, the block it follows).
+        let mut pad_at: FastMap<u64, Vec<usize>> = FastMap::default();
+        let mut places: Vec<(usize, usize)> = Vec::new();
         let mut pc = 0usize;
         for &b in &order {
             start[b] = pc;
@@ -53,6 +93,13 @@ pub fn emit(g: &Graph, entry: usize, accept: u32) -> Vec<Insn> {
                 } else {
                     tail_len(b)
                 };
+            if compact && (cond(b) || tail_len(b) == 1) {
+                for &t in &pads[b] {
+                    pad_at.entry(key(t)).or_default().push(pc);
+                    pc += 1;
+                }
+                places.push((pc, b));
+            }
         }
         let accept_pc = pc;
         let reject_pc = pc + accept_used as usize;
@@ -61,19 +108,46 @@ pub fn emit(g: &Graph, entry: usize, accept: u32) -> Vec<Insn> {
             Target::Accept => accept_pc,
             Target::Reject | Target::Open => reject_pc,
         };
+        // The pad for `t` within reach of a jump whose next instruction is at `after`.
+        let pad_for = |t: Target, after: usize| {
+            let at = pad_at.get(&key(t))?;
+            let i = at.partition_point(|&p| p < after);
+            at.get(i).copied().filter(|&p| p - after <= 255)
+        };
         let mut changed = false;
+        // The pad added last this round per target (positions before this round's moves).
+        let mut added: FastMap<u64, usize> = FastMap::default();
         for &b in order.iter().filter(|&&b| cond(b)) {
             let blk = &g.blocks[b];
             let jump_pc = start[b] + blk.stmts.len();
             let after = jump_pc + 1;
-            let t_off = target_pc(blk.jt) - after;
-            let f_off = target_pc(blk.jf) - after;
-            if t_off > 255 && !far[b].0 {
-                far[b].0 = true;
-                changed = true;
-            }
-            if f_off > 255 && !far[b].1 {
-                far[b].1 = true;
+            for (t, is_far) in [(blk.jt, far[b].0), (blk.jf, far[b].1)] {
+                if is_far || target_pc(t) - after <= 255 || pad_for(t, after).is_some() {
+                    continue;
+                }
+                if added
+                    .get(&key(t))
+                    .is_some_and(|&p| p >= after && p - after <= 255 - SLACK / 2)
+                {
+                    continue;
+                }
+                // The last place within reach, less some slack for the pads this round adds
+                // before it (a place's pads come after the jump's block).
+                let last_within = |reach: usize| {
+                    let i = places.partition_point(|&(p, _)| p <= after + reach);
+                    i.checked_sub(1)
+                        .map(|i| places[i])
+                        .filter(|&(p, _)| p >= after)
+                };
+                let place = last_within(255 - SLACK).or_else(|| last_within(255));
+                match place {
+                    Some((p, at)) if round <= PAD_ROUNDS => {
+                        pads[at].push(t);
+                        added.insert(key(t), p);
+                    }
+                    _ if t == blk.jt => far[b].0 = true,
+                    _ => far[b].1 = true,
+                }
                 changed = true;
             }
         }
@@ -94,6 +168,9 @@ pub fn emit(g: &Graph, entry: usize, accept: u32) -> Vec<Insn> {
                     Target::Accept => out.push(Insn::stmt(BPF_RET | BPF_K, accept)),
                     Target::Reject | Target::Open => out.push(Insn::stmt(BPF_RET | BPF_K, 0)),
                 }
+                if compact {
+                    emit_pads(&mut out, &pads[b], &target_pc, accept);
+                }
                 continue;
             }
             let after = out.len() + 1;
@@ -101,22 +178,32 @@ pub fn emit(g: &Graph, entry: usize, accept: u32) -> Vec<Insn> {
             let f_pc = target_pc(blk.jf);
             let (jt, jf);
             let mut trampolines = Vec::new();
+            let reach = |t: Target, t_pc: usize| {
+                if t_pc - after <= 255 {
+                    t_pc - after
+                } else {
+                    pad_for(t, after).expect("a pad within reach") - after
+                }
+            };
             if far[b].0 {
                 jt = 0;
                 trampolines.push(t_pc);
             } else {
-                jt = t_pc - after;
+                jt = reach(blk.jt, t_pc);
             }
             if far[b].1 {
                 jf = trampolines.len();
                 trampolines.push(f_pc);
             } else {
-                jf = f_pc - after;
+                jf = reach(blk.jf, f_pc);
             }
             out.push(Insn::jump(blk.code, blk.k, jt as u8, jf as u8));
             for t in trampolines {
                 let here = out.len() + 1;
                 out.push(Insn::stmt(BPF_JMP | BPF_JA, (t - here) as u32));
+            }
+            if compact {
+                emit_pads(&mut out, &pads[b], &target_pc, accept);
             }
         }
         if accept_used {
@@ -126,6 +213,25 @@ pub fn emit(g: &Graph, entry: usize, accept: u32) -> Vec<Insn> {
             out.push(Insn::stmt(BPF_RET | BPF_K, 0));
         }
         return out;
+    }
+}
+
+/// Appends pads: a return's copy, or a `ja` to a block.
+fn emit_pads(
+    out: &mut Vec<Insn>,
+    pads: &[Target],
+    target_pc: &dyn Fn(Target) -> usize,
+    accept: u32,
+) {
+    for &t in pads {
+        out.push(match t {
+            Target::Block(_) => {
+                let here = out.len() + 1;
+                Insn::stmt(BPF_JMP | BPF_JA, (target_pc(t) - here) as u32)
+            }
+            Target::Accept => Insn::stmt(BPF_RET | BPF_K, accept),
+            Target::Reject | Target::Open => Insn::stmt(BPF_RET | BPF_K, 0),
+        });
     }
 }
 

@@ -87,7 +87,11 @@ fn compile_tokens(
     if optimize {
         entry = opt::optimize(&mut g.g, entry);
     }
-    let insns = emit::emit(&g.g, entry, target.snaplen);
+    let insns = if optimize {
+        emit::emit_compact(&g.g, entry, target.snaplen)
+    } else {
+        emit::emit(&g.g, entry, target.snaplen)
+    };
     Ok(Program::new(insns))
 }
 

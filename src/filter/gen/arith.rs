@@ -83,9 +83,8 @@ impl Gen {
         let mut stmts = index.stmts;
         let l = self.link;
         let cond = match proto {
-            Proto::Link => {
-                stmts.push(Insn::stmt(BPF_LDX | BPF_MEM, index.reg));
-                stmts.push(Insn::stmt(BPF_LD | sz | BPF_IND, 0));
+            Proto::Link | Proto::Radio => {
+                stmts.extend(self.link_index_load(proto, index.reg, sz)?);
                 index.cond
             }
             Proto::Ip
@@ -135,7 +134,6 @@ impl Gen {
                 let c = self.g.and(ip6, p);
                 self.and_cond(index.cond, Some(c))
             }
-            Proto::Radio => return Err("radio information not present in capture".to_string()),
             _ => return Err("unsupported index operation".to_string()),
         };
         self.free_reg(index.reg);

@@ -3,7 +3,7 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use super::link::{self, ethertype};
+use super::link::ethertype;
 use super::{dir_name, proto_name, Gen};
 use crate::bpf::insn::*;
 use crate::bpf::Insn;
@@ -279,7 +279,7 @@ impl Gen {
         use super::link::Kind;
         let l = self.link;
         if l.pppoes {
-            // PPP carries OSI packets without an LLC header.
+            // PPP (here inside PPPoE) carries OSI packets without an LLC header.
             return self.ld_pl(size, off - 3);
         }
         match l.kind {
@@ -347,7 +347,7 @@ impl Gen {
             Proto::Sca => self.linktype(ethertype::SCA),
             Proto::Moprc => self.linktype(ethertype::MOPRC),
             Proto::Mopdl => self.linktype(ethertype::MOPDL),
-            Proto::Ipx => self.linktype(link::sap::IPX),
+            Proto::Ipx => self.linktype(ethertype::IPX),
             Proto::Iso => self.linktype(0xfe),
             Proto::Esis => self.iso_proto(0x82),
             Proto::Isis => self.iso_proto(0x83),

@@ -31,17 +31,6 @@ pub mod ethertype {
     pub const MPLS_MULTI: u32 = 0x8848;
     pub const PPPOED: u32 = 0x8863;
     pub const PPPOES: u32 = 0x8864;
-    /// XNS IDP, which PPP carries as its own protocol.
-    pub const NS: u32 = 0x0600;
-}
-
-/// 802.2 SAPs that `ether proto` / `link proto` and the keywords treat specially.
-pub mod sap {
-    /// `ipx`: Novell IPX, which Ethernet carries in four framings.
-    pub const IPX: u32 = 0xe0;
-    pub const ISONS: u32 = 0xfe;
-    pub const NETBEUI: u32 = 0xf0;
-    pub const STP: u32 = 0x42;
 }
 
 /// How the link type's protocol field is tested.
@@ -109,16 +98,20 @@ pub enum Mac {
     Wlan,
 }
 
-/// A link payload whose offset is only known at run time: a prologue computes it into a
-/// scratch word, and loads relative to the payload go through X.
+/// What an offset of the link layer is measured from: the start of the packet, or a
+/// position only known at run time, which a scratch word holds (see [`super::varoff`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Vl {
-    /// The payload is at a fixed offset.
-    None,
-    /// After an 802.11 header at 0: 24 bytes, 26 for QoS data frames.
-    Wlan,
-    /// After the pflog header: its length byte rounded up to a multiple of 4.
-    Pflog,
+pub enum Base {
+    /// The start of the packet: the offset is absolute.
+    Packet,
+    /// The link header, after a radio header whose length is read from the packet
+    /// (802.11 with radiotap, Prism, AVS or PPI), or the inner frame of a Geneve tunnel.
+    Hdr,
+    /// The linktype field of a Geneve tunnel's inner frame.
+    Type,
+    /// The link payload, after a link header whose length depends on the packet (802.11
+    /// data frames, pflog, a Geneve tunnel's inner frame).
+    Pl,
 }
 
 /// The offsets of the link layer as compilation proceeds.
@@ -126,6 +119,9 @@ pub enum Vl {
 pub struct LinkState {
     pub kind: Kind,
     pub mac: Mac,
+    /// Where the link header starts (0 but after `pppoes`, whose PPP header is the link
+    /// header from then on).
+    pub off_linkhdr: u32,
     pub off_linktype: u32,
     pub off_linkpl: u32,
     /// Offset of the network header from the link payload (after LLC/SNAP for 802.2 links).
@@ -137,9 +133,12 @@ pub struct LinkState {
     pub mpls_depth: u32,
     /// `pppoes` was seen: the payload is PPP.
     pub pppoes: bool,
-    /// Whether the payload offset is computed at run time (then `off_linkpl` is relative
-    /// to it, so 0).
-    pub vl: Vl,
+    /// What the link header's fields (MAC addresses, 802.11 frame control) are measured from.
+    pub hdr_base: Base,
+    /// What `off_linktype` is measured from.
+    pub type_base: Base,
+    /// What `off_linkpl` is measured from.
+    pub pl_base: Base,
 }
 
 impl LinkState {
@@ -148,6 +147,7 @@ impl LinkState {
         let s = |kind, off_linktype, off_linkpl| LinkState {
             kind,
             mac: Mac::None,
+            off_linkhdr: 0,
             off_linktype,
             off_linkpl,
             off_nl: 0,
@@ -155,7 +155,9 @@ impl LinkState {
             mpls_ok: false,
             mpls_depth: 0,
             pppoes: false,
-            vl: Vl::None,
+            hdr_base: Base::Packet,
+            type_base: Base::Packet,
+            pl_base: Base::Packet,
         };
         let ether = |base: u32| LinkState {
             mac: Mac::Six {
@@ -213,19 +215,20 @@ impl LinkState {
             226 => s(Kind::Ipnet, 1, 24),
             114 => s(Kind::Ltalk, 0, 0),
             123 => s(Kind::Sunatm, 10, 12),
-            105 => LinkState {
+            // 802.11: the LLC header follows a header of 24 or more bytes (26 with QoS), the
+            // SNAP type 6 bytes into it; a radio header of run-time length may come first.
+            105 | 119 | 127 | 163 | 192 => LinkState {
                 mac: Mac::Wlan,
-                vl: Vl::Wlan,
                 off_nl: 8,
+                vlan_ok: dlt != 192,
+                hdr_base: if dlt == 105 { Base::Packet } else { Base::Hdr },
+                type_base: Base::Pl,
+                pl_base: Base::Pl,
                 ..s(Kind::Wlan, 6, 0)
             },
             117 => LinkState {
-                vl: Vl::Pflog,
+                pl_base: Base::Pl,
                 ..s(Kind::Pflog, 1, 0)
-            },
-            119 | 127 | 163 | 192 => LinkState {
-                mac: Mac::Wlan,
-                ..s(Kind::Unsupported, 0, 0)
             },
             130..=137 | 164 | 165 | 167 | 168 | 178..=181 | 183 | 194 | 200 | 232..=234 | 238 => {
                 s(Kind::Unsupported, 0, 0)
@@ -233,6 +236,52 @@ impl LinkState {
             d if known_dlt(d) => s(Kind::NotImplemented, 0, 0),
             _ => return None,
         })
+    }
+
+    /// The Ethernet frame inside ATM LANE (after `lane`), after its 2-byte header.
+    pub fn lane() -> LinkState {
+        LinkState {
+            kind: Kind::Lane,
+            mac: Mac::Six { dst: 6, src: 12 },
+            off_linkhdr: 0,
+            off_linktype: 18,
+            off_linkpl: 20,
+            off_nl: 0,
+            vlan_ok: true,
+            mpls_ok: true,
+            mpls_depth: 0,
+            pppoes: false,
+            hdr_base: Base::Packet,
+            type_base: Base::Packet,
+            pl_base: Base::Packet,
+        }
+    }
+
+    /// The Ethernet frame inside a Geneve tunnel, all of whose offsets are computed at run
+    /// time (when the tunnel carries no Ethernet frame, header and payload coincide).
+    pub fn geneve_inner() -> LinkState {
+        LinkState {
+            kind: Kind::Ether,
+            mac: Mac::Six { dst: 0, src: 6 },
+            off_linkhdr: 0,
+            off_linktype: 0,
+            off_linkpl: 0,
+            off_nl: 0,
+            vlan_ok: true,
+            mpls_ok: true,
+            mpls_depth: 0,
+            pppoes: false,
+            hdr_base: Base::Hdr,
+            type_base: Base::Type,
+            pl_base: Base::Pl,
+        }
+    }
+
+    /// Whether any offset is only known at run time.
+    pub fn is_variable(&self) -> bool {
+        [self.hdr_base, self.type_base, self.pl_base]
+            .iter()
+            .any(|&b| b != Base::Packet)
     }
 
     /// Whether this link layer has six-byte MAC addresses.
@@ -292,61 +341,68 @@ fn ld(size: u16, off: u32) -> Insn {
 }
 
 impl Gen {
+    /// `[linktype field + off] == k` (the field may be at a run-time offset).
+    fn type_eq(&mut self, size: u16, off: u32, k: u32) -> Result<Frag, String> {
+        let s = self.ld_type(size, off)?;
+        Ok(self.g.eq(s, k))
+    }
+
+    /// `[link payload + off] == k`.
+    fn pl_eq(&mut self, size: u16, off: u32, k: u32) -> Result<Frag, String> {
+        let s = self.ld_pl(size, off)?;
+        Ok(self.g.eq(s, k))
+    }
+
+    /// The linktype field holds an 802.3 length (≤ 1500), not an Ethernet type.
+    fn type_is_length(&mut self) -> Result<Frag, String> {
+        let s = self.ld_type(BPF_H, 0)?;
+        let t = self.g.test(s, BPF_JMP | BPF_JGT | BPF_K, 1500);
+        Ok(self.g.not(t))
+    }
+
+    /// Any of `codes` at the linktype field.
+    fn type_any(&mut self, size: u16, codes: &[u32]) -> Result<Frag, String> {
+        let mut f: Option<Frag> = None;
+        for &c in codes {
+            let t = self.type_eq(size, 0, c)?;
+            f = Some(match f {
+                None => t,
+                Some(a) => self.g.or(a, t),
+            });
+        }
+        Ok(f.unwrap_or_else(|| self.g.constant(false)))
+    }
+
     /// "The link payload is protocol `proto`" (an Ethernet type, or an LLC SAP when ≤ 1500).
     pub fn linktype(&mut self, proto: u32) -> Result<Frag, String> {
         let l = self.link;
-        if l.pppoes {
-            let ppp = ether_to_ppp(proto);
-            return Ok(self.g.eq(vec![ld(BPF_H, l.off_linktype)], ppp));
+        if l.mpls_depth > 0 {
+            return self.over_mpls(proto);
         }
-        Ok(match l.kind {
-            Kind::Ether => self.ether_linktype(l.off_linktype, proto),
-            Kind::Llc => self.llc_linktype(proto),
-            Kind::Sll => self.sll_linktype(l.off_linktype, proto),
+        if l.pppoes {
+            return self.type_eq(BPF_H, 0, ether_to_ppp(proto));
+        }
+        match l.kind {
+            Kind::Ether => self.ether_linktype(proto),
+            Kind::Llc => Ok(self.llc_linktype(proto)),
+            Kind::Sll => self.sll_linktype(proto),
             Kind::Direct => {
-                // C-HDLC carries OSI with the 0xfefe SAP pair.
-                let p = if proto == 0xfe && matches!(self.dlt, 104 | 112) {
-                    0xfefe
-                } else {
-                    proto
+                // C-HDLC carries OSI with the 0xfefe SAP pair; `ipx` is the IPX SAP there.
+                let p = match proto {
+                    0xfe if matches!(self.dlt, 104 | 112) => 0xfefe,
+                    ethertype::IPX => 0xe0,
+                    p => p,
                 };
-                self.g.eq(vec![ld(BPF_H, l.off_linktype)], p)
+                self.type_eq(BPF_H, 0, p)
             }
-            Kind::Ppp => {
-                let ppp = ether_to_ppp(proto);
-                self.g.eq(vec![ld(BPF_H, l.off_linktype)], ppp)
-            }
-            Kind::PppBsdos => {
-                if proto == ethertype::IP {
-                    let mut f: Option<Frag> = None;
-                    for p in [0x21, 0x2d, 0x2f] {
-                        let t = self.g.eq(vec![ld(BPF_H, l.off_linktype)], p);
-                        f = Some(match f {
-                            None => t,
-                            Some(a) => self.g.or(a, t),
-                        });
-                    }
-                    f.expect("three tests")
-                } else {
-                    let ppp = ether_to_ppp(proto);
-                    self.g.eq(vec![ld(BPF_H, l.off_linktype)], ppp)
-                }
-            }
+            Kind::Ppp => self.type_eq(BPF_H, 0, ether_to_ppp(proto)),
+            Kind::PppBsdos if proto == ethertype::IP => self.type_any(BPF_H, &[0x21, 0x2d, 0x2f]),
+            Kind::PppBsdos => self.type_eq(BPF_H, 0, ether_to_ppp(proto)),
             Kind::Frelay => match proto {
-                ethertype::IP => self.g.eq(vec![ld(BPF_H, l.off_linktype)], 0x03cc),
-                ethertype::IPV6 => self.g.eq(vec![ld(BPF_H, l.off_linktype)], 0x038e),
-                0xfe => {
-                    let mut f: Option<Frag> = None;
-                    for p in [0x0381, 0x0382, 0x0383] {
-                        let t = self.g.eq(vec![ld(BPF_H, l.off_linktype)], p);
-                        f = Some(match f {
-                            None => t,
-                            Some(a) => self.g.or(a, t),
-                        });
-                    }
-                    f.expect("three tests")
-                }
-                _ => self.g.constant(false),
+                ethertype::IP => self.type_eq(BPF_H, 0, 0x03cc),
+                ethertype::IPV6 => self.type_eq(BPF_H, 0, 0x038e),
+                0xfe => self.type_any(BPF_H, &[0x0381, 0x0382, 0x0383]),
+                _ => Ok(self.g.constant(false)),
             },
             Kind::Arcnet => {
                 let codes: &[u32] = match proto {
@@ -357,41 +413,24 @@ impl Gen {
                     ethertype::ATALK => &[0xdd],
                     _ => &[],
                 };
-                let mut f: Option<Frag> = None;
-                for &c in codes {
-                    let t = self.g.eq(vec![ld(BPF_B, l.off_linktype)], c);
-                    f = Some(match f {
-                        None => t,
-                        Some(a) => self.g.or(a, t),
-                    });
-                }
-                match f {
-                    Some(f) => f,
-                    None => self.g.constant(false),
-                }
+                self.type_any(BPF_B, codes)
             }
             Kind::Ipnet => match proto {
-                ethertype::IP => self.g.eq(vec![ld(BPF_B, l.off_linktype)], 2),
-                ethertype::IPV6 => self.g.eq(vec![ld(BPF_B, l.off_linktype)], 26),
-                _ => self.g.constant(false),
+                ethertype::IP => self.type_eq(BPF_B, 0, 2),
+                ethertype::IPV6 => self.type_eq(BPF_B, 0, 26),
+                _ => Ok(self.g.constant(false)),
             },
-            Kind::Ltalk => self.g.constant(false),
+            Kind::Ltalk => Ok(self.g.constant(false)),
             Kind::Pflog => match proto {
-                ethertype::IP => self.g.eq(vec![ld(BPF_B, 1)], 2),
-                ethertype::IPV6 => self.g.eq(vec![ld(BPF_B, 1)], 10),
-                _ => self.g.constant(false),
+                ethertype::IP => self.type_eq(BPF_B, 0, 2),
+                ethertype::IPV6 => self.type_eq(BPF_B, 0, 10),
+                _ => Ok(self.g.constant(false)),
             },
             Kind::Wlan => {
-                let ctl = self
-                    .g
-                    .test(vec![ld(BPF_B, 0)], BPF_JMP | BPF_JSET | BPF_K, 0x04);
-                let not_ctl = self.g.not(ctl);
-                let data = self
-                    .g
-                    .test(vec![ld(BPF_B, 0)], BPF_JMP | BPF_JSET | BPF_K, 0x08);
-                let head = self.g.and(not_ctl, data);
-                let t = self.vl_llc_linktype(proto)?;
-                self.g.and(head, t)
+                // Only data frames carry LLC: not a control frame, and a data frame.
+                let head = self.wlan_is_data()?;
+                let t = self.snap_or_sap(proto)?;
+                Ok(self.g.and(head, t))
             }
             Kind::Sunatm => {
                 let llc = self.g.eq(
@@ -399,13 +438,13 @@ impl Gen {
                     2,
                 );
                 let t = self.llc_linktype(proto);
-                self.g.and(llc, t)
+                Ok(self.g.and(llc, t))
             }
             Kind::Lane => {
                 let ctl = self.g.eq(vec![ld(BPF_H, 4)], 0xff00);
                 let not_ctl = self.g.not(ctl);
-                let t = self.ether_linktype(l.off_linktype, proto);
-                self.g.and(not_ctl, t)
+                let t = self.ether_linktype(proto)?;
+                Ok(self.g.and(not_ctl, t))
             }
             Kind::Null { host_order } => {
                 // AF_INET is 2 everywhere. AF_INET6 is this system's (10) on live and dead
@@ -420,16 +459,11 @@ impl Gen {
                 // Host order is the writer's for a savefile: ours (little-endian) unless the
                 // file is swapped, in which case the field is big-endian as it stands.
                 let swap = host_order && self.savefile != Some(true);
-                let mut any: Option<Frag> = None;
-                for &af in families {
-                    let k = if swap { af.swap_bytes() } else { af };
-                    let test = self.g.eq(vec![ld(BPF_W, l.off_linktype)], k);
-                    any = Some(match any {
-                        None => test,
-                        Some(prev) => self.g.or(prev, test),
-                    });
-                }
-                any.expect("at least one address family")
+                let codes: Vec<u32> = families
+                    .iter()
+                    .map(|&af| if swap { af.swap_bytes() } else { af })
+                    .collect();
+                self.type_any(BPF_W, &codes)
             }
             Kind::Raw { version_off } => {
                 let v = match proto {
@@ -437,44 +471,53 @@ impl Gen {
                     ethertype::IPV6 => 0x60,
                     _ => return Ok(self.g.constant(false)),
                 };
-                self.g.eq(
+                Ok(self.g.eq(
                     vec![
                         ld(BPF_B, version_off),
                         Insn::stmt(BPF_ALU | BPF_AND | BPF_K, 0xf0),
                     ],
                     v,
-                )
+                ))
             }
             Kind::OnlyIp { v6 } => {
                 let want = if v6 { ethertype::IPV6 } else { ethertype::IP };
-                self.g.constant(proto == want)
+                Ok(self.g.constant(proto == want))
             }
-            Kind::NotImplemented => return Err(not_implemented(self.dlt)),
-            Kind::Unsupported => return Err(unsupported(self.dlt)),
-        })
+            Kind::NotImplemented => Err(not_implemented(self.dlt)),
+            Kind::Unsupported => Err(unsupported(self.dlt)),
+        }
     }
 
-    /// An LLC header at the run-time payload offset (802.11 data frames).
-    fn vl_llc_linktype(&mut self, proto: u32) -> Result<Frag, String> {
-        let (size, off, k) = match proto {
-            0xfe => (BPF_H, 0, 0xfefe),
-            0xf0 => (BPF_H, 0, 0xf0f0),
-            0x42 => (BPF_B, 0, 0x42),
-            sap::IPX => (BPF_B, 0, sap::IPX),
-            ethertype::ATALK => {
-                let oui: u32 = 0x080007;
-                let a = self.ld_pl(BPF_W, 4)?;
-                let t = self.g.eq(a, oui << 16 | proto);
-                let b = self.ld_pl(BPF_W, 0)?;
-                let h = self.g.eq(b, 0xaaaa_0300 | (oui >> 16));
-                return Ok(self.g.and(t, h));
-            }
-            // Any other SAP: DSAP and SSAP both equal to it.
-            p if p <= 1500 => (BPF_H, 0, p << 8 | p),
-            p => (BPF_H, 6, p),
+    /// After `mpls`: only IPv4 and IPv6, told apart by the version nibble after the bottom
+    /// label of the stack.
+    fn over_mpls(&mut self, proto: u32) -> Result<Frag, String> {
+        let version = match proto {
+            ethertype::IP => 0x40,
+            ethertype::IPV6 => 0x60,
+            _ => return Err("unsupported protocol over mpls".to_string()),
         };
-        let s = self.ld_pl(size, off)?;
-        Ok(self.g.eq(s, k))
+        // (`off_nl` is at least 4 here: it moved past the last label.)
+        let mut s = self.ld_pl(BPF_B, self.link.off_nl - 2)?;
+        s.push(Insn::stmt(BPF_ALU | BPF_AND | BPF_K, 1));
+        let bottom = self.g.eq(s, 1);
+        let mut s = self.ld_nl(BPF_B, 0)?;
+        s.push(Insn::stmt(BPF_ALU | BPF_AND | BPF_K, 0xf0));
+        let v = self.g.eq(s, version);
+        Ok(self.g.and(bottom, v))
+    }
+
+    /// An LLC header at the link payload whose SNAP type is the linktype field (802.11):
+    /// SAPs for the values ≤ 1500 and the OSI/NetBEUI/STP/IPX pseudo-types, SNAP otherwise.
+    fn snap_or_sap(&mut self, proto: u32) -> Result<Frag, String> {
+        match proto {
+            0xfe | 0xf0 | 0x06 => self.pl_eq(BPF_H, 0, proto << 8 | proto),
+            0x42 => self.pl_eq(BPF_B, 0, 0x42),
+            ethertype::IPX => self.pl_eq(BPF_B, 0, 0xe0),
+            // AppleTalk with its SNAP OUI; AARP (and everything else) by the SNAP type alone.
+            ethertype::ATALK => self.snap(0x080007, ethertype::ATALK),
+            p if p <= 1500 => self.pl_eq(BPF_B, 0, p),
+            p => self.type_eq(BPF_H, 0, p),
+        }
     }
 
     /// 802.2 links: SNAP types, or SAPs at the LLC header.
@@ -482,139 +525,129 @@ impl Gen {
         let l = self.link;
         let llc = l.off_linkpl - 8;
         match proto {
-            0xfe => self.g.eq(vec![ld(BPF_H, llc)], 0xfefe),
-            0xf0 => self.g.eq(vec![ld(BPF_H, llc)], 0xf0f0),
+            0xfe | 0xf0 | 0x06 => self.g.eq(vec![ld(BPF_H, llc)], proto << 8 | proto),
             0x42 => self.g.eq(vec![ld(BPF_B, llc)], 0x42),
-            sap::IPX => self.g.eq(vec![ld(BPF_B, llc)], sap::IPX),
-            ethertype::ATALK => self.snap(llc, 0x080007, ethertype::ATALK),
-            // Any other SAP: DSAP and SSAP both equal to it.
-            p if p <= 1500 => self.g.eq(vec![ld(BPF_H, llc)], p << 8 | p),
+            ethertype::IPX => self.g.eq(vec![ld(BPF_B, llc)], 0xe0),
+            ethertype::ATALK => self.snap_at(llc, 0x080007, ethertype::ATALK),
+            p if p <= 1500 => self.g.eq(vec![ld(BPF_B, llc)], p),
             p => self.g.eq(vec![ld(BPF_H, l.off_linktype)], p),
         }
     }
 
-    fn ether_linktype(&mut self, off: u32, proto: u32) -> Frag {
-        let l = self.link;
+    fn ether_linktype(&mut self, proto: u32) -> Result<Frag, String> {
         match proto {
-            // LLC SAPs: an 802.3 length field, then the SAP.
-            0xfe | 0x42 => {
-                let len = self
-                    .g
-                    .test(vec![ld(BPF_H, off)], BPF_JMP | BPF_JGT | BPF_K, 1500);
-                let len = self.g.not(len);
-                let sap = if proto == 0xfe { 0xfefe } else { 0 };
-                let t = if proto == 0xfe {
-                    self.g.eq(vec![ld(BPF_H, l.off_linkpl)], sap)
-                } else {
-                    self.g.eq(vec![ld(BPF_B, l.off_linkpl)], proto)
+            // LLC SAPs: an 802.3 length field, then the SAP. libpcap finds a single SAP
+            // right after the length field and a SAP pair at the payload (the same place,
+            // except inside a Geneve tunnel that carries no Ethernet frame).
+            0xfe | 0x42 | 0xf0 | 0x06 => {
+                let len = self.type_is_length()?;
+                let t = match proto {
+                    0x42 => self.type_eq(BPF_B, 2, proto)?,
+                    _ => self.pl_eq(BPF_H, 0, proto << 8 | proto)?,
                 };
-                self.g.and(len, t)
+                Ok(self.g.and(len, t))
             }
-            0xf0 => {
-                let len = self
-                    .g
-                    .test(vec![ld(BPF_H, off)], BPF_JMP | BPF_JGT | BPF_K, 1500);
-                let len = self.g.not(len);
-                let t = self.g.eq(vec![ld(BPF_H, l.off_linkpl)], 0xf0f0);
-                self.g.and(len, t)
-            }
-            sap::IPX => {
-                let a = self.g.eq(vec![ld(BPF_H, off)], ethertype::IPX);
-                let len = self
-                    .g
-                    .test(vec![ld(BPF_H, off)], BPF_JMP | BPF_JGT | BPF_K, 1500);
-                let len = self.g.not(len);
-                let snap = self.snap(l.off_linkpl, 0x000000, ethertype::IPX);
-                let sap = self.g.eq(vec![ld(BPF_B, l.off_linkpl)], 0xe0);
-                let raw = self.g.eq(vec![ld(BPF_H, l.off_linkpl)], 0xffff);
+            ethertype::IPX => {
+                let a = self.type_eq(BPF_H, 0, ethertype::IPX)?;
+                let len = self.type_is_length()?;
+                let snap = self.snap(0x000000, ethertype::IPX)?;
+                let sap = self.pl_eq(BPF_B, 0, 0xe0)?;
+                let raw = self.pl_eq(BPF_H, 0, 0xffff)?;
                 let o = self.g.or(snap, sap);
                 let o = self.g.or(o, raw);
                 let b = self.g.and(len, o);
-                self.g.or(a, b)
+                Ok(self.g.or(a, b))
             }
             ethertype::ATALK | ethertype::AARP => {
-                let a = self.g.eq(vec![ld(BPF_H, off)], proto);
-                let len = self
-                    .g
-                    .test(vec![ld(BPF_H, off)], BPF_JMP | BPF_JGT | BPF_K, 1500);
-                let len = self.g.not(len);
+                let a = self.type_eq(BPF_H, 0, proto)?;
+                let len = self.type_is_length()?;
                 let oui = if proto == ethertype::ATALK {
                     0x080007
                 } else {
                     0
                 };
-                let snap = self.snap(l.off_linkpl, oui, proto);
+                let snap = self.snap(oui, proto)?;
                 let b = self.g.and(len, snap);
-                self.g.or(a, b)
+                Ok(self.g.or(a, b))
             }
-            // Any other SAP: an 802.3 length field, then DSAP and SSAP both equal to it.
             p if p <= 1500 => {
-                let len = self
-                    .g
-                    .test(vec![ld(BPF_H, off)], BPF_JMP | BPF_JGT | BPF_K, 1500);
-                let len = self.g.not(len);
-                let t = self.g.eq(vec![ld(BPF_H, l.off_linkpl)], p << 8 | p);
-                self.g.and(len, t)
+                let len = self.type_is_length()?;
+                let t = self.type_eq(BPF_B, 2, p)?;
+                Ok(self.g.and(len, t))
             }
-            p => self.g.eq(vec![ld(BPF_H, off)], p),
+            p => self.type_eq(BPF_H, 0, p),
         }
     }
 
-    /// An 802.2 SNAP header with this OUI and type at `off`.
-    fn snap(&mut self, off: u32, oui: u32, ty: u32) -> Frag {
+    /// An 802.2 SNAP header with this OUI and type at the link payload.
+    fn snap(&mut self, oui: u32, ty: u32) -> Result<Frag, String> {
+        let t = self.pl_eq(BPF_W, 4, oui << 16 | ty)?;
+        let h = self.pl_eq(BPF_W, 0, 0xaaaa_0300 | (oui >> 16))?;
+        Ok(self.g.and(t, h))
+    }
+
+    /// An 802.2 SNAP header with this OUI and type at a fixed offset.
+    fn snap_at(&mut self, off: u32, oui: u32, ty: u32) -> Frag {
         let t = self.g.eq(vec![ld(BPF_W, off + 4)], oui << 16 | ty);
         let h = self.g.eq(vec![ld(BPF_W, off)], 0xaaaa_0300 | (oui >> 16));
         self.g.and(t, h)
     }
 
-    fn sll_linktype(&mut self, off: u32, proto: u32) -> Frag {
-        /// Linux cooked protocol values for frames that carry no Ethernet type.
-        const SLL_802_3: u32 = 1;
-        const SLL_802_2: u32 = 4;
-        let l = self.link;
+    fn sll_linktype(&mut self, proto: u32) -> Result<Frag, String> {
         match proto {
-            0xfe | 0x42 | 0xf0 => {
-                let llc = self.g.eq(vec![ld(BPF_H, off)], SLL_802_2);
+            0xfe | 0x42 | 0xf0 | 0x06 => {
+                let llc = self.type_eq(BPF_H, 0, 4)?;
                 let t = match proto {
-                    0xfe => self.g.eq(vec![ld(BPF_H, l.off_linkpl)], 0xfefe),
-                    0xf0 => self.g.eq(vec![ld(BPF_H, l.off_linkpl)], 0xf0f0),
-                    _ => self.g.eq(vec![ld(BPF_B, l.off_linkpl)], proto),
+                    0x42 => self.pl_eq(BPF_B, 0, proto)?,
+                    _ => self.pl_eq(BPF_H, 0, proto << 8 | proto)?,
                 };
-                self.g.and(llc, t)
+                Ok(self.g.and(llc, t))
             }
-            // IPX: its Ethernet type, raw 802.3 ("Novell raw"), or 802.2 with its SAP or SNAP.
-            sap::IPX => {
-                let ether = self.g.eq(vec![ld(BPF_H, off)], ethertype::IPX);
-                let raw = self.g.eq(vec![ld(BPF_H, off)], SLL_802_3);
-                let llc = self.g.eq(vec![ld(BPF_H, off)], SLL_802_2);
-                let sap = self.g.eq(vec![ld(BPF_B, l.off_linkpl)], sap::IPX);
-                let snap = self.snap(l.off_linkpl, 0, ethertype::IPX);
-                let either = self.g.or(sap, snap);
-                let llc = self.g.and(llc, either);
-                let f = self.g.or(ether, raw);
-                self.g.or(f, llc)
+            // IPX: its own type, Novell's raw 802.3 (protocol 1), or over 802.2 (SAP or SNAP).
+            ethertype::IPX => {
+                let a = self.type_eq(BPF_H, 0, ethertype::IPX)?;
+                let raw = self.type_eq(BPF_H, 0, 1)?;
+                let llc = self.type_eq(BPF_H, 0, 4)?;
+                let sap = self.pl_eq(BPF_B, 0, 0xe0)?;
+                let snap = self.snap(0, ethertype::IPX)?;
+                let over_llc = self.g.or(sap, snap);
+                let b = self.g.and(llc, over_llc);
+                let a = self.g.or(a, raw);
+                Ok(self.g.or(a, b))
             }
-            // AppleTalk and AARP: their Ethernet type, or 802.2 SNAP.
             ethertype::ATALK | ethertype::AARP => {
-                let ether = self.g.eq(vec![ld(BPF_H, off)], proto);
-                let llc = self.g.eq(vec![ld(BPF_H, off)], SLL_802_2);
+                let a = self.type_eq(BPF_H, 0, proto)?;
+                let llc = self.type_eq(BPF_H, 0, 4)?;
                 let oui = if proto == ethertype::ATALK {
                     0x080007
                 } else {
                     0
                 };
-                let snap = self.snap(l.off_linkpl, oui, proto);
-                let llc = self.g.and(llc, snap);
-                self.g.or(ether, llc)
+                let snap = self.snap(oui, proto)?;
+                let b = self.g.and(llc, snap);
+                Ok(self.g.or(a, b))
             }
-            // Any other SAP: 802.2 with DSAP and SSAP both equal to it.
             p if p <= 1500 => {
-                let llc = self.g.eq(vec![ld(BPF_H, off)], SLL_802_2);
-                let t = self.g.eq(vec![ld(BPF_H, l.off_linkpl)], p << 8 | p);
-                self.g.and(llc, t)
+                let llc = self.type_eq(BPF_H, 0, 4)?;
+                let t = self.pl_eq(BPF_B, 0, p)?;
+                Ok(self.g.and(llc, t))
             }
-            p => self.g.eq(vec![ld(BPF_H, off)], p),
+            p => self.type_eq(BPF_H, 0, p),
         }
+    }
+
+    /// `llc` on Ethernet: an 802.3 frame that is not Novell's raw 802.3 (0xffff); the
+    /// control byte (loaded only when `need_ctl`) follows.
+    pub fn ether_llc(&mut self, need_ctl: bool) -> Result<(Frag, Vec<Insn>), String> {
+        let is_len = self.type_is_length()?;
+        let raw = self.pl_eq(BPF_H, 0, 0xffff)?;
+        let not_raw = self.g.not(raw);
+        let ctl = if need_ctl {
+            self.ld_pl(BPF_B, 2)?
+        } else {
+            vec![]
+        };
+        Ok((self.g.and(is_len, not_raw), ctl))
     }
 }
 
@@ -625,10 +658,11 @@ fn ether_to_ppp(proto: u32) -> u32 {
         ethertype::IPV6 => 0x0057,
         ethertype::DN => 0x0027,
         ethertype::ATALK => 0x0029,
-        ethertype::NS => 0x0025,
-        sap::IPX => 0x002b,
-        sap::ISONS => 0x0023,
-        sap::STP => 0x0031,
+        ethertype::IPX => 0x002b,
+        ethertype::MPLS => 0x0281,
+        0xfe => 0x0023,
+        0x42 => 0x0031,
+        0x0600 => 0x0025,
         p => p,
     }
 }

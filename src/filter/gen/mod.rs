@@ -10,14 +10,17 @@
 //! relations).
 
 pub mod arith;
+pub mod geneve;
 pub mod inet;
 pub mod link;
 pub mod other;
+pub mod varoff;
+pub mod wlan;
 
 use self::arith::Value;
 use self::link::{ethertype, LinkState};
 use super::ast::*;
-use super::cfg::{self, Frag, Graph};
+use super::cfg::{Frag, Graph};
 use super::parse::{Sink, QUAL_SYNTAX};
 use crate::bpf::insn::*;
 use crate::bpf::Insn;
@@ -51,8 +54,8 @@ pub struct Gen {
     vlan_name: Option<&'static str>,
     regs_used: u32,
     next_reg: u32,
-    /// The scratch word holding the run-time link payload offset, once something used it.
-    vl_reg: Option<u32>,
+    /// The scratch words holding run-time link offsets, once something used them.
+    var: varoff::VarRegs,
     /// "ports" or "port ranges", for the 802.11-direction message of the id being compiled.
     pub(crate) port_what: &'static str,
 }
@@ -135,7 +138,7 @@ impl Gen {
             vlan_name: None,
             regs_used: 0,
             next_reg: 0,
-            vl_reg: None,
+            var: varoff::VarRegs::default(),
             port_what: "ports",
         })
     }
@@ -152,117 +155,6 @@ impl Gen {
     /// the link has one).
     pub fn nl(&self) -> u32 {
         self.link.off_linkpl + self.link.off_nl
-    }
-
-    /// The scratch word with the run-time payload offset, if the link has one.
-    fn vl(&mut self) -> Result<Option<u32>, String> {
-        if self.link.vl == link::Vl::None {
-            return Ok(None);
-        }
-        if let Some(r) = self.vl_reg {
-            return Ok(Some(r));
-        }
-        let r = self.alloc_reg_pub()?;
-        self.vl_reg = Some(r);
-        Ok(Some(r))
-    }
-
-    /// A load at `off` from the link payload.
-    pub fn ld_pl(&mut self, size: u16, off: u32) -> Result<Vec<Insn>, String> {
-        let k = self.link.off_linkpl + off;
-        Ok(match self.vl()? {
-            None => vec![Insn::stmt(BPF_LD | size | BPF_ABS, k)],
-            Some(r) => vec![
-                Insn::stmt(BPF_LDX | BPF_MEM, r),
-                Insn::stmt(BPF_LD | size | BPF_IND, k),
-            ],
-        })
-    }
-
-    /// A load at `off` from the network-layer header.
-    pub fn ld_nl(&mut self, size: u16, off: u32) -> Result<Vec<Insn>, String> {
-        let nl = self.link.off_nl;
-        self.ld_pl(size, nl + off)
-    }
-
-    /// Statements leaving X = offset of the IPv4 payload minus the network-layer offset
-    /// (add [`Gen::nl`] to loads through X).
-    pub fn ipv4_payload_x(&mut self) -> Result<Vec<Insn>, String> {
-        Ok(match self.vl()? {
-            None => vec![self.ldx_iphdrlen()],
-            Some(r) => vec![
-                Insn::stmt(BPF_LDX | BPF_MEM, r),
-                Insn::stmt(BPF_LD | BPF_B | BPF_IND, self.nl()),
-                Insn::stmt(BPF_ALU | BPF_AND | BPF_K, 0xf),
-                Insn::stmt(BPF_ALU | BPF_LSH | BPF_K, 2),
-                Insn::stmt(BPF_ALU | BPF_ADD | BPF_X, 0),
-                Insn::stmt(BPF_MISC | BPF_TAX, 0),
-            ],
-        })
-    }
-
-    /// Statements leaving X = the run-time payload offset (nothing for fixed links).
-    pub fn payload_x(&mut self) -> Result<Option<u32>, String> {
-        self.vl()
-    }
-
-    /// Wires the finished program and puts the payload-offset prologue in front when
-    /// something used it; returns the entry block.
-    pub fn finish(&mut self, f: &Frag) -> usize {
-        self.g.finish(f);
-        let Some(r) = self.vl_reg else {
-            return f.entry;
-        };
-        let entry = cfg::Target::Block(f.entry);
-        let ldb = |k| Insn::stmt(BPF_LD | BPF_B | BPF_ABS, k);
-        match self.link.vl {
-            link::Vl::Pflog => {
-                self.g.prepend(
-                    f,
-                    vec![
-                        ldb(0),
-                        Insn::stmt(BPF_ALU | BPF_ADD | BPF_K, 3),
-                        Insn::stmt(BPF_ALU | BPF_AND | BPF_K, 0xffff_fffc),
-                        Insn::stmt(BPF_ST, r),
-                    ],
-                );
-                f.entry
-            }
-            link::Vl::Wlan => {
-                let jset = BPF_JMP | BPF_JSET | BPF_K;
-                let add2 = self.g.block(
-                    vec![
-                        Insn::stmt(BPF_LD | BPF_MEM, r),
-                        Insn::stmt(BPF_ALU | BPF_ADD | BPF_K, 2),
-                        Insn::stmt(BPF_ST, r),
-                    ],
-                    BPF_JMP | BPF_JEQ | BPF_K,
-                    0,
-                    entry,
-                    entry,
-                );
-                let qos = self
-                    .g
-                    .block(vec![], jset, 0x80, cfg::Target::Block(add2), entry);
-                let ctl = self
-                    .g
-                    .block(vec![], jset, 0x04, entry, cfg::Target::Block(qos));
-                self.g.block(
-                    vec![
-                        Insn::stmt(BPF_LDX | BPF_IMM, 0),
-                        Insn::stmt(BPF_MISC | BPF_TXA, 0),
-                        Insn::stmt(BPF_ALU | BPF_ADD | BPF_K, 24),
-                        Insn::stmt(BPF_ST, r),
-                        Insn::stmt(BPF_LD | BPF_B | BPF_IND, 0),
-                    ],
-                    jset,
-                    0x08,
-                    cfg::Target::Block(ctl),
-                    entry,
-                )
-            }
-            link::Vl::None => f.entry,
-        }
     }
 
     fn prim(&mut self, p: Prim) -> Result<Frag, String> {
@@ -322,23 +214,21 @@ impl Gen {
             Prim::WlanSubtype(s) => self.wlan_subtype(&s),
             Prim::WlanDir(d) => self.wlan_dir(&d),
             Prim::Llc(kind) => self.llc(kind.as_deref()),
-            Prim::Geneve(Some(v)) if v > 0xff_ffff => {
-                Err(format!("Geneve VNI {v} greater than maximum 16777215"))
-            }
+            Prim::Geneve(vni) => self.geneve(vni),
             Prim::Byte { index, op, value } => Ok(self.byte_op(index, op, value)),
-            other => Err(format!("{other:?} is not supported by this compiler yet")),
         }
     }
 
     fn broadcast(&mut self, p: Proto) -> Result<Frag, String> {
         match p {
             Proto::Default | Proto::Link => match self.link.mac {
-                link::Mac::Six { dst, .. } => Ok(self.ether_addr_test(dst, [0xff; 6])),
-                link::Mac::Arcnet => Ok(self.arcnet_dst_is(0)),
-                link::Mac::Wlan if self.link.kind == link::Kind::Unsupported => {
-                    Err(link::unsupported(self.dlt))
+                link::Mac::Six { dst, .. } => {
+                    let has = self.has_mac_header()?;
+                    let t = self.ether_addr_test(dst, [0xff; 6])?;
+                    Ok(self.and_then(has, t))
                 }
-                link::Mac::Wlan => Ok(self.wlan_broadcast()),
+                link::Mac::Arcnet => Ok(self.arcnet_dst_is(0)),
+                link::Mac::Wlan => self.wlan_broadcast(),
                 link::Mac::None => Err("not a broadcast link".to_string()),
             },
             Proto::Ip => {
@@ -363,16 +253,14 @@ impl Gen {
     fn multicast(&mut self, p: Proto) -> Result<Frag, String> {
         match p {
             Proto::Default | Proto::Link => match self.link.mac {
-                link::Mac::Six { dst, .. } => Ok(self.g.test(
-                    vec![Insn::stmt(BPF_LD | BPF_B | BPF_ABS, dst)],
-                    BPF_JMP | BPF_JSET | BPF_K,
-                    1,
-                )),
-                link::Mac::Arcnet => Ok(self.arcnet_dst_is(0)),
-                link::Mac::Wlan if self.link.kind == link::Kind::Unsupported => {
-                    Err(link::unsupported(self.dlt))
+                link::Mac::Six { dst, .. } => {
+                    let has = self.has_mac_header()?;
+                    let s = self.ld_hdr(BPF_B, dst)?;
+                    let t = self.g.test(s, BPF_JMP | BPF_JSET | BPF_K, 1);
+                    Ok(self.and_then(has, t))
                 }
-                link::Mac::Wlan => Ok(self.wlan_multicast()),
+                link::Mac::Arcnet => Ok(self.arcnet_dst_is(0)),
+                link::Mac::Wlan => self.wlan_multicast(),
                 link::Mac::None => Err("link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel".to_string()),
             },
             Proto::Ip => {
@@ -424,42 +312,65 @@ impl Gen {
         })
     }
 
-    /// Destination MAC address equals `mac` (Ethernet layout).
-    fn ether_addr_test(&mut self, off: u32, mac: [u8; 6]) -> Frag {
+    /// The six-byte MAC address at `off` in the link header equals `mac`.
+    fn ether_addr_test(&mut self, off: u32, mac: [u8; 6]) -> Result<Frag, String> {
         let lo = u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]);
         let hi = u16::from_be_bytes([mac[0], mac[1]]) as u32;
-        let a = self
-            .g
-            .eq(vec![Insn::stmt(BPF_LD | BPF_W | BPF_ABS, off + 2)], lo);
-        let b = self
-            .g
-            .eq(vec![Insn::stmt(BPF_LD | BPF_H | BPF_ABS, off)], hi);
-        self.g.and(a, b)
+        let s = self.ld_hdr(BPF_W, off + 2)?;
+        let a = self.g.eq(s, lo);
+        let s = self.ld_hdr(BPF_H, off)?;
+        let b = self.g.eq(s, hi);
+        Ok(self.g.and(a, b))
+    }
+
+    /// "There is a MAC header": inside a Geneve tunnel that carries no Ethernet frame, the
+    /// header and payload positions coincide. None (no test) elsewhere.
+    fn has_mac_header(&mut self) -> Result<Option<Frag>, String> {
+        if self.link.hdr_base != link::Base::Hdr {
+            return Ok(None);
+        }
+        let hdr = self.var_reg(link::Base::Hdr)?;
+        let pl = self.var_reg(link::Base::Pl)?;
+        let same = self.g.test(
+            vec![
+                Insn::stmt(BPF_LD | BPF_MEM, hdr),
+                Insn::stmt(BPF_LDX | BPF_MEM, pl),
+            ],
+            BPF_JMP | BPF_JEQ | BPF_X,
+            0,
+        );
+        Ok(Some(self.g.not(same)))
+    }
+
+    /// `has && t`, or `t` when there is nothing to check first.
+    fn and_then(&mut self, has: Option<Frag>, t: Frag) -> Frag {
+        match has {
+            Some(h) => self.g.and(h, t),
+            None => t,
+        }
     }
 
     /// MAC source/destination address tests by direction.
     pub fn ether_host(&mut self, mac: [u8; 6], dir: Dir) -> Result<Frag, String> {
         if self.link.mac == link::Mac::Wlan {
-            if self.link.kind == link::Kind::Unsupported {
-                return Err(link::unsupported(self.dlt));
-            }
             return self.wlan_host(mac, dir);
         }
         let link::Mac::Six { dst, src } = self.link.mac else {
             return Err("ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel".into());
         };
-        match dir {
-            Dir::Src => Ok(self.ether_addr_test(src, mac)),
-            Dir::Dst => Ok(self.ether_addr_test(dst, mac)),
+        let has = self.has_mac_header()?;
+        let t = match dir {
+            Dir::Src => self.ether_addr_test(src, mac)?,
+            Dir::Dst => self.ether_addr_test(dst, mac)?,
             Dir::And => {
-                let s = self.ether_addr_test(src, mac);
-                let d = self.ether_addr_test(dst, mac);
-                Ok(self.g.and(s, d))
+                let s = self.ether_addr_test(src, mac)?;
+                let d = self.ether_addr_test(dst, mac)?;
+                self.g.and(s, d)
             }
             Dir::Default | Dir::Or => {
-                let s = self.ether_addr_test(src, mac);
-                let d = self.ether_addr_test(dst, mac);
-                Ok(self.g.or(s, d))
+                let s = self.ether_addr_test(src, mac)?;
+                let d = self.ether_addr_test(dst, mac)?;
+                self.g.or(s, d)
             }
             _ => {
                 let headers = if matches!(self.link.kind, link::Kind::Ether | link::Kind::Lane) {
@@ -467,7 +378,7 @@ impl Gen {
                 } else {
                     ""
                 };
-                match dir {
+                return match dir {
                     Dir::Ra | Dir::Ta => Err(format!(
                         "'{}' is only supported on 802.11{headers}",
                         dir_name(dir)
@@ -478,9 +389,10 @@ impl Gen {
                             "'addr{n}' and 'address{n}' are only supported on 802.11{headers}"
                         ))
                     }
-                }
+                };
             }
-        }
+        };
+        Ok(self.and_then(has, t))
     }
 
     /// `inbound` / `outbound`: the direction field of link types that record one; elsewhere
@@ -501,6 +413,13 @@ impl Gen {
                 out
             }
         };
+        if (self.in_tunnel() || self.link.pppoes) && self.savefile.is_none() {
+            // Inside a Geneve tunnel or after `pppoes` libpcap compiles for Ethernet or
+            // PPP, and measures the ancillary offset from the inner link header (which the
+            // kernel does not recognise either).
+            let s = self.ld_hdr(BPF_H, SKF_AD_OFF + SKF_AD_PKTTYPE)?;
+            return Ok(outgoing(self, s));
+        }
         Ok(match self.dlt {
             113 => outgoing(self, vec![ld(BPF_H, 0)]),
             276 => outgoing(self, vec![ld(BPF_B, 10)]),
@@ -513,7 +432,11 @@ impl Gen {
                 (1, 0),
             ),
             _ if self.savefile.is_some() => return Err(self.not_on_savefiles("inbound/outbound")),
-            _ => outgoing(self, vec![ld(BPF_H, SKF_AD_OFF + SKF_AD_PKTTYPE)]),
+            _ => {
+                // Measured from the link header, even at a run-time position, as libpcap.
+                let s = self.ld_hdr(BPF_H, SKF_AD_OFF + SKF_AD_PKTTYPE)?;
+                outgoing(self, s)
+            }
         })
     }
 
@@ -527,13 +450,8 @@ impl Gen {
         if self.savefile.is_some() {
             return Err(self.not_on_savefiles("ifindex"));
         }
-        Ok(self.g.eq(
-            vec![Insn::stmt(
-                BPF_LD | BPF_W | BPF_ABS,
-                SKF_AD_OFF + SKF_AD_IFINDEX,
-            )],
-            index,
-        ))
+        let s = self.ld_hdr(BPF_W, SKF_AD_OFF + SKF_AD_IFINDEX)?;
+        Ok(self.g.eq(s, index))
     }
 
     fn not_on_savefiles(&self, what: &str) -> String {
@@ -544,6 +462,9 @@ impl Gen {
     }
 
     fn vlan(&mut self, id: Option<u32>) -> Result<Frag, String> {
+        if self.link.mpls_depth > 0 {
+            return Err("no VLAN match after MPLS".to_string());
+        }
         if let Some(v) = id {
             if v > 4095 {
                 return Err(format!("VLAN tag {v} greater than maximum 4095"));
@@ -556,7 +477,6 @@ impl Gen {
                 .unwrap_or_else(|| link::description(self.dlt));
             return Err(format!("no VLAN support for {what}"));
         }
-        let off = self.link.off_linktype;
         let mut f = None;
         for t in [ethertype::VLAN, ethertype::QINQ, ethertype::QINQ_OLD] {
             let b = self.linktype(t)?;
@@ -567,13 +487,10 @@ impl Gen {
         }
         let mut f = f.expect("three tests");
         if let Some(v) = id {
-            let t = self.g.eq(
-                vec![
-                    Insn::stmt(BPF_LD | BPF_H | BPF_ABS, off + 2),
-                    Insn::stmt(BPF_ALU | BPF_AND | BPF_K, 0xfff),
-                ],
-                v,
-            );
+            // The tag follows the VLAN type, where the network header would be.
+            let mut s = self.ld_nl(BPF_H, 0)?;
+            s.push(Insn::stmt(BPF_ALU | BPF_AND | BPF_K, 0xfff));
+            let t = self.g.eq(s, v);
             f = self.g.and(f, t);
         }
         self.link.off_linktype += 4;
@@ -594,34 +511,19 @@ impl Gen {
             ));
         }
         let l = self.link;
-        let mut f = if l.mpls_depth == 0
-            && (l.pppoes || matches!(l.kind, link::Kind::Ppp | link::Kind::PppBsdos))
-        {
-            // PPP's own number for unicast MPLS.
-            self.g.eq(
-                vec![Insn::stmt(BPF_LD | BPF_H | BPF_ABS, l.off_linktype)],
-                0x0281,
-            )
-        } else if l.mpls_depth == 0 {
+        let mut f = if l.mpls_depth == 0 {
             self.linktype(ethertype::MPLS)?
         } else {
             // The previous label is not the bottom of the stack.
-            self.g.eq(
-                vec![
-                    Insn::stmt(BPF_LD | BPF_B | BPF_ABS, l.off_linkpl + l.off_nl - 2),
-                    Insn::stmt(BPF_ALU | BPF_AND | BPF_K, 1),
-                ],
-                0,
-            )
+            // (`off_nl` is at least 4 here: it moved past that label.)
+            let mut s = self.ld_pl(BPF_B, l.off_nl - 2)?;
+            s.push(Insn::stmt(BPF_ALU | BPF_AND | BPF_K, 1));
+            self.g.eq(s, 0)
         };
         if let Some(v) = label {
-            let t = self.g.eq(
-                vec![
-                    Insn::stmt(BPF_LD | BPF_W | BPF_ABS, l.off_linkpl + l.off_nl),
-                    Insn::stmt(BPF_ALU | BPF_AND | BPF_K, 0xffff_f000),
-                ],
-                v << 12,
-            );
+            let mut s = self.ld_nl(BPF_W, 0)?;
+            s.push(Insn::stmt(BPF_ALU | BPF_AND | BPF_K, 0xffff_f000));
+            let t = self.g.eq(s, v << 12);
             f = self.g.and(f, t);
         }
         self.link.off_nl += 4;
@@ -639,23 +541,30 @@ impl Gen {
         }
         let mut f = self.linktype(ethertype::PPPOES)?;
         if let Some(v) = id {
-            let t = self.g.eq(
-                vec![
-                    Insn::stmt(BPF_LD | BPF_W | BPF_ABS, self.link.off_linkpl),
-                    Insn::stmt(BPF_ALU | BPF_AND | BPF_K, 0xffff),
-                ],
-                v,
-            );
+            let mut s = self.ld_nl(BPF_W, 0)?;
+            s.push(Insn::stmt(BPF_ALU | BPF_AND | BPF_K, 0xffff));
+            let t = self.g.eq(s, v);
             f = self.g.and(f, t);
         }
-        // The payload is now PPP: its protocol field follows the 6-byte PPPoE header.
-        self.link.pppoes = true;
-        self.link.vlan_ok = false;
-        self.link.mpls_ok = true;
+        // The payload is now PPP: its protocol field follows the 6-byte PPPoE header, and
+        // libpcap takes that field as the link header from then on (no MAC addresses), in
+        // the payload's scratch word: the link header's word, if one was used before, is
+        // left to code compiled before (and never filled, as in libpcap).
+        let l = &mut self.link;
+        l.pppoes = true;
+        l.vlan_ok = false;
+        l.mpls_ok = true;
+        l.mac = link::Mac::None;
         self.vlan_name = Some("PPP");
-        self.link.off_linktype = self.link.off_linkpl + 6;
-        self.link.off_linkpl += 8;
-        self.link.off_nl = 0;
+        l.type_base = l.pl_base;
+        l.off_linktype = l.off_linkpl + l.off_nl + 6;
+        l.hdr_base = l.pl_base;
+        l.off_linkhdr = l.off_linktype;
+        if l.pl_base != link::Base::Packet {
+            self.var.hdr = self.var.pl;
+        }
+        l.off_linkpl += l.off_nl + 8;
+        l.off_nl = 0;
         Ok(f)
     }
 }

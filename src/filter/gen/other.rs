@@ -1,5 +1,5 @@
 //! Families tied to one link type: pflog fields, SS7 MTP2/MTP3 fields, Sun raw ATM fields
-//! and cell types, 802.11 frame type/subtype/direction, and 802.2 LLC frame kinds.
+//! and cell types, and 802.2 LLC frame kinds (802.11 has its own module, [`super::wlan`]).
 //! Each checks the link type first, with libpcap's message when it does not fit.
 
 use super::{link, Gen};
@@ -48,63 +48,6 @@ const PF_ACTIONS: &[(&str, u32)] = &[
     ("rdr", 8),
     ("nordr", 9),
 ];
-
-/// 802.11 frame types and subtypes (type bits included in the subtype codes).
-const WLAN_TYPES: &[(&str, u32)] = &[
-    ("mgt", 0x00),
-    ("management", 0x00),
-    ("ctl", 0x04),
-    ("control", 0x04),
-    ("data", 0x08),
-];
-const WLAN_MGT: &[(&str, u32)] = &[
-    ("assoc-req", 0x00),
-    ("assocreq", 0x00),
-    ("assoc-resp", 0x10),
-    ("assocresp", 0x10),
-    ("reassoc-req", 0x20),
-    ("reassocreq", 0x20),
-    ("reassoc-resp", 0x30),
-    ("reassocresp", 0x30),
-    ("probe-req", 0x40),
-    ("probereq", 0x40),
-    ("probe-resp", 0x50),
-    ("proberesp", 0x50),
-    ("beacon", 0x80),
-    ("atim", 0x90),
-    ("disassoc", 0xa0),
-    ("disassociation", 0xa0),
-    ("auth", 0xb0),
-    ("authentication", 0xb0),
-    ("deauth", 0xc0),
-    ("deauthentication", 0xc0),
-];
-const WLAN_CTL: &[(&str, u32)] = &[
-    ("ps-poll", 0xa4),
-    ("rts", 0xb4),
-    ("cts", 0xc4),
-    ("ack", 0xd4),
-    ("cf-end", 0xe4),
-    ("cf-end-ack", 0xf4),
-];
-const WLAN_DATA: &[(&str, u32)] = &[
-    ("data", 0x08),
-    ("data-cf-ack", 0x18),
-    ("data-cf-poll", 0x28),
-    ("data-cf-ack-poll", 0x38),
-    ("null", 0x48),
-    ("cf-ack", 0x58),
-    ("cf-poll", 0x68),
-    ("cf-ack-poll", 0x78),
-    ("qos-data", 0x88),
-    ("qos-data-cf-ack", 0x98),
-    ("qos-data-cf-poll", 0xa8),
-    ("qos-data-cf-ack-poll", 0xb8),
-    ("qos", 0xc8),
-    ("qos-cf-poll", 0xe8),
-    ("qos-cf-ack-poll", 0xf8),
-];
-const WLAN_DIRS: &[(&str, u32)] = &[("nods", 0), ("tods", 1), ("fromds", 2), ("dstods", 3)];
 
 fn lookup(table: &[(&str, u32)], name: &str) -> Option<u32> {
     table.iter().find(|(n, _)| *n == name).map(|&(_, v)| v)
@@ -361,18 +304,7 @@ impl Gen {
             AtmKw::Lane => {
                 let t = self.g.eq(vec![ld(BPF_B, 0), and_k(0xf)], 1);
                 // What follows is an Ethernet frame after the 2-byte LANE header.
-                self.link = link::LinkState {
-                    kind: link::Kind::Lane,
-                    mac: link::Mac::Six { dst: 6, src: 12 },
-                    off_linktype: 18,
-                    off_linkpl: 20,
-                    off_nl: 0,
-                    vlan_ok: true,
-                    mpls_ok: true,
-                    mpls_depth: 0,
-                    pppoes: false,
-                    vl: link::Vl::None,
-                };
+                self.link = link::LinkState::lane();
                 t
             }
             AtmKw::Metac => self.atm_vc(1),
@@ -399,98 +331,6 @@ impl Gen {
                 self.g.and(vc, m)
             }
         })
-    }
-
-    fn is_wlan(&self) -> bool {
-        matches!(self.dlt, 105 | 119 | 127 | 163 | 192)
-    }
-
-    fn has_wlan_headers(&self) -> bool {
-        matches!(self.dlt, 105 | 119 | 127 | 163)
-    }
-
-    /// Where the 802.11 header starts, for the link types where that is fixed.
-    fn wlan_base(&self) -> Result<u32, String> {
-        match self.dlt {
-            105 => Ok(0),
-            _ => Err("802.11 with a radio header is not supported by this compiler yet".into()),
-        }
-    }
-
-    pub fn wlan_type(
-        &mut self,
-        ty: &NumOrName,
-        subtype: Option<&NumOrName>,
-    ) -> Result<Frag, String> {
-        let t = match ty {
-            NumOrName::Name(n) => {
-                lookup(WLAN_TYPES, n).ok_or_else(|| format!("unknown 802.11 type name \"{n}\""))?
-            }
-            NumOrName::Num(v) => {
-                if v & !0x0c != 0 {
-                    return Err(format!("invalid 802.11 type value 0x{v:02x}"));
-                }
-                *v
-            }
-        };
-        let code = match subtype {
-            None => None,
-            Some(NumOrName::Name(n)) => {
-                let table = match t {
-                    0x00 => WLAN_MGT,
-                    0x04 => WLAN_CTL,
-                    0x08 => WLAN_DATA,
-                    _ => &[][..],
-                };
-                Some(
-                    lookup(table, n)
-                        .ok_or_else(|| format!("unknown 802.11 subtype name \"{n}\""))?,
-                )
-            }
-            Some(NumOrName::Num(v)) => {
-                if v & !0xf0 != 0 {
-                    return Err(format!("invalid 802.11 subtype value 0x{v:02x}"));
-                }
-                Some(t | v)
-            }
-        };
-        if !self.is_wlan() {
-            return Err("802.11 link-layer types supported only on 802.11".into());
-        }
-        let base = self.wlan_base()?;
-        Ok(match code {
-            None => self.g.eq(vec![ld(BPF_B, base), and_k(0x0c)], t),
-            Some(c) => self.g.eq(vec![ld(BPF_B, base), and_k(0xfc)], c),
-        })
-    }
-
-    pub fn wlan_subtype(&mut self, s: &NumOrName) -> Result<Frag, String> {
-        let NumOrName::Name(n) = s else {
-            return Err(crate::filter::lex::SYNTAX.to_string());
-        };
-        let code = lookup(WLAN_MGT, n)
-            .or_else(|| lookup(WLAN_CTL, n))
-            .or_else(|| lookup(WLAN_DATA, n))
-            .ok_or_else(|| "unknown 802.11 type name".to_string())?;
-        if !self.is_wlan() {
-            return Err("802.11 link-layer types supported only on 802.11".into());
-        }
-        let base = self.wlan_base()?;
-        Ok(self.g.eq(vec![ld(BPF_B, base), and_k(0xfc)], code))
-    }
-
-    pub fn wlan_dir(&mut self, d: &NumOrName) -> Result<Frag, String> {
-        let v = match d {
-            NumOrName::Num(v) => *v,
-            NumOrName::Name(n) => {
-                lookup(WLAN_DIRS, n).ok_or_else(|| "unknown 802.11 direction".to_string())?
-            }
-        };
-        if !self.has_wlan_headers() {
-            return Err("frame direction supported only with 802.11 headers".into());
-        }
-        let base = self.wlan_base()?;
-        Ok(self.g.eq(vec![ld(BPF_B, base + 1), and_k(0x03)], v))
     }
 }
 
@@ -526,15 +366,9 @@ impl Gen {
             ),
         };
         let (base, ctl): (Frag, Vec<Insn>) = match self.dlt {
-            1 => {
-                let len = self
-                    .g
-                    .test(vec![ld(BPF_H, 12)], BPF_JMP | BPF_JGT | BPF_K, 1500);
-                let is_len = self.g.not(len);
-                let raw = self.g.eq(vec![ld(BPF_H, 14)], 0xffff);
-                let not_raw = self.g.not(raw);
-                (self.g.and(is_len, not_raw), vec![ld(BPF_B, 16)])
-            }
+            _ if self.link.pppoes => return Err("'llc' not supported for PPP".into()),
+            _ if self.in_tunnel() => self.ether_llc(sub.is_some())?,
+            1 => self.ether_llc(sub.is_some())?,
             10 | 6 | 11 => {
                 let llc = self.link.off_linkpl - 8;
                 (self.g.constant(true), vec![ld(BPF_B, llc + 2)])
@@ -543,14 +377,7 @@ impl Gen {
                 self.g.eq(vec![ld(BPF_B, 0), and_k(0xf)], 2),
                 vec![ld(BPF_B, 6)],
             ),
-            105 => {
-                let c = self.fc_jset(0, 0x04);
-                let not_ctl = self.g.not(c);
-                let data = self.fc_jset(0, 0x08);
-                let f = self.g.and(not_ctl, data);
-                let s = self.ld_pl(BPF_B, 2)?;
-                (f, s)
-            }
+            105 | 119 | 127 | 163 | 192 => self.wlan_llc(sub.is_some())?,
             d => return Err(format!("'llc' not supported for {}", link::description(d))),
         };
         Ok(match sub {
@@ -588,155 +415,5 @@ impl Gen {
                 self.g.not(t)
             }
         }
-    }
-}
-
-/// What to test at an 802.11 address offset.
-#[derive(Clone, Copy)]
-enum AddrTest {
-    Equals([u8; 6]),
-    Group,
-}
-
-impl Gen {
-    fn fc_jset(&mut self, byte: u32, mask: u32) -> Frag {
-        self.g
-            .test(vec![ld(BPF_B, byte)], BPF_JMP | BPF_JSET | BPF_K, mask)
-    }
-
-    fn wlan_addr_at(&mut self, off: u32, t: AddrTest) -> Frag {
-        match t {
-            AddrTest::Equals(mac) => {
-                let lo = u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]);
-                let hi = u16::from_be_bytes([mac[0], mac[1]]) as u32;
-                let a = self.g.eq(vec![ld(BPF_W, off + 2)], lo);
-                let b = self.g.eq(vec![ld(BPF_H, off)], hi);
-                self.g.and(a, b)
-            }
-            AddrTest::Group => self.fc_jset(off, 1),
-        }
-    }
-
-    /// `not x then y`, `x then z` — the pattern libpcap uses to pick an address by a flag.
-    fn by_flag(
-        &mut self,
-        byte: u32,
-        mask: u32,
-        clear: impl FnOnce(&mut Gen) -> Frag,
-        set: impl FnOnce(&mut Gen) -> Frag,
-    ) -> Frag {
-        let f1 = self.fc_jset(byte, mask);
-        let nf1 = self.g.not(f1);
-        let a = clear(self);
-        let left = self.g.and(nf1, a);
-        let f2 = self.fc_jset(byte, mask);
-        let b = set(self);
-        let right = self.g.and(f2, b);
-        self.g.or(left, right)
-    }
-
-    /// The source address of non-control frames (addr2, addr3 or addr4 by DS bits).
-    fn wlan_src(&mut self, t: AddrTest) -> Frag {
-        let ctl = self.fc_jset(0, 0x04);
-        let not_ctl = self.g.not(ctl);
-        let body = self.by_flag(
-            0,
-            0x08,
-            |g| g.wlan_addr_at(10, t),
-            |g| {
-                g.by_flag(
-                    1,
-                    0x02,
-                    |g| g.wlan_addr_at(10, t),
-                    |g| {
-                        g.by_flag(
-                            1,
-                            0x01,
-                            |g| g.wlan_addr_at(16, t),
-                            |g| g.wlan_addr_at(24, t),
-                        )
-                    },
-                )
-            },
-        );
-        self.g.and(not_ctl, body)
-    }
-
-    /// The destination address of non-control frames (addr1, or addr3 going to the DS).
-    fn wlan_dst(&mut self, t: AddrTest) -> Frag {
-        let ctl = self.fc_jset(0, 0x04);
-        let not_ctl = self.g.not(ctl);
-        let body = self.by_flag(
-            0,
-            0x08,
-            |g| g.wlan_addr_at(4, t),
-            |g| g.by_flag(1, 0x01, |g| g.wlan_addr_at(4, t), |g| g.wlan_addr_at(16, t)),
-        );
-        self.g.and(not_ctl, body)
-    }
-
-    /// Not a CTS or ACK control frame (which have no transmitter address).
-    fn wlan_has_addr2(&mut self) -> Frag {
-        let ctl = self.g.eq(vec![ld(BPF_B, 0), and_k(0x0c)], 0x04);
-        let cts = self.g.eq(vec![ld(BPF_B, 0), and_k(0xf0)], 0xc0);
-        let ack = self.g.eq(vec![ld(BPF_B, 0), and_k(0xf0)], 0xd0);
-        let either = self.g.or(cts, ack);
-        let bad = self.g.and(ctl, either);
-        self.g.not(bad)
-    }
-
-    pub fn wlan_host(&mut self, mac: [u8; 6], dir: Dir) -> Result<Frag, String> {
-        let t = AddrTest::Equals(mac);
-        Ok(match dir {
-            Dir::Src => self.wlan_src(t),
-            Dir::Dst => self.wlan_dst(t),
-            Dir::And => {
-                let s = self.wlan_src(t);
-                let d = self.wlan_dst(t);
-                self.g.and(s, d)
-            }
-            Dir::Default | Dir::Or | Dir::Undef => {
-                let s = self.wlan_src(t);
-                let d = self.wlan_dst(t);
-                self.g.or(s, d)
-            }
-            Dir::Addr1 => self.wlan_addr_at(4, t),
-            Dir::Addr2 => {
-                let ok = self.wlan_has_addr2();
-                let a = self.wlan_addr_at(10, t);
-                self.g.and(ok, a)
-            }
-            Dir::Addr3 => {
-                let ctl = self.g.eq(vec![ld(BPF_B, 0), and_k(0x0c)], 0x04);
-                let not_ctl = self.g.not(ctl);
-                let a = self.wlan_addr_at(16, t);
-                self.g.and(not_ctl, a)
-            }
-            Dir::Addr4 => {
-                let both = self.g.eq(vec![ld(BPF_B, 1), and_k(0x03)], 0x03);
-                let a = self.wlan_addr_at(24, t);
-                self.g.and(both, a)
-            }
-            Dir::Ra => {
-                let data = self.fc_jset(0, 0x08);
-                let a = self.wlan_addr_at(4, t);
-                self.g.and(data, a)
-            }
-            Dir::Ta => {
-                let data = self.fc_jset(0, 0x08);
-                let ok = self.wlan_has_addr2();
-                let a = self.wlan_addr_at(10, t);
-                let b = self.g.and(ok, a);
-                self.g.and(data, b)
-            }
-        })
-    }
-
-    pub fn wlan_broadcast(&mut self) -> Frag {
-        self.wlan_dst(AddrTest::Equals([0xff; 6]))
-    }
-
-    pub fn wlan_multicast(&mut self) -> Frag {
-        self.wlan_dst(AddrTest::Group)
     }
 }

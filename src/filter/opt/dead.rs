@@ -9,6 +9,7 @@
 //! branches go to the same place does not read A or X for its test (the emitter lays it
 //! out without the test). One backward sweep: O(instructions).
 
+use super::forward::Safety;
 use super::vn::NREGS;
 use crate::bpf::insn::*;
 use crate::bpf::Insn;
@@ -129,7 +130,7 @@ fn demands(insn: &Insn) -> u32 {
 /// A dead fixed-offset load that may reject is removed too when every path after it meets,
 /// before any return, a kept load that surely rejects whenever it would ("anticipated
 /// demand"): the packet is then rejected either way.
-pub fn run(g: &mut Graph, safe: &[Vec<bool>]) {
+pub fn run(g: &mut Graph, safe: &Safety) {
     let n = g.blocks.len();
     let mut live = vec![0u32; n];
     // ant[b]: every path from b's entry executes a kept load demanding at least this length
@@ -139,22 +140,22 @@ pub fn run(g: &mut Graph, safe: &[Vec<bool>]) {
         Target::Block(x) => ant[x],
         _ => 0,
     };
+    let mut keep: Vec<bool> = Vec::new();
     for b in (0..n).rev() {
         let mut l =
             live_at(&live, g.blocks[b].jt) | live_at(&live, g.blocks[b].jf) | test_uses(g, b);
         let mut need = ant_at(&ant, g.blocks[b].jt).min(ant_at(&ant, g.blocks[b].jf));
-        let flags = safe.get(b).map(|f| f.as_slice()).unwrap_or(&[]);
         let blk = &mut g.blocks[b];
-        let mut keep = vec![true; blk.stmts.len()];
+        keep.clear();
+        keep.resize(blk.stmts.len(), true);
         for (i, insn) in blk.stmts.iter().enumerate().rev() {
             let (u, d) = uses_defs(insn);
             let fixed = matches!(
                 (class(insn.code), mode(insn.code)),
                 (BPF_LD, BPF_ABS) | (BPF_LDX, BPF_MSH)
             );
-            let removable = never_rejects(insn)
-                || flags.get(i).copied().unwrap_or(false)
-                || (fixed && demands(insn) <= need);
+            let removable =
+                never_rejects(insn) || safe.get(b, i) || (fixed && demands(insn) <= need);
             if d != 0 && d & l == 0 && removable {
                 keep[i] = false;
                 continue;

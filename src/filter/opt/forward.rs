@@ -31,30 +31,33 @@ use crate::filter::cfg::{Graph, Target};
 const MAX_HOPS: usize = 64;
 
 /// Runs the pass; returns the "cannot reject" flags of every statement.
-pub fn run(g: &mut Graph, entry: usize, budget: &mut Budget) -> Vec<Vec<bool>> {
+pub fn run(g: &mut Graph, entry: usize, budget: &mut Budget) -> Safety {
     let n = g.blocks.len();
     let live = dead::live_in(g);
     let mut t = Table::default();
-    let mut at: Vec<Option<State>> = vec![None; n];
-    at[entry] = Some(State::entry(&mut t));
-    let mut safe = vec![Vec::new(); n];
+    let mut at = Pending::new(n);
+    at.arrive(entry, &State::entry(&mut t), &mut t);
+    let mut safe = Safety::new(n);
+    // Reused buffers: the pass allocates per block only while they grow.
+    let mut st = State::entry(&mut t);
+    let mut es = st.clone();
+    let mut out: Vec<Insn> = Vec::new();
     for b in entry..n {
-        let Some(mut st) = at[b].take() else {
+        if !at.take(b, &mut st) {
             continue;
-        };
+        }
         if !budget.spend(g.blocks[b].stmts.len() + 1) {
             break;
         }
-        let stmts = std::mem::take(&mut g.blocks[b].stmts);
-        let mut out = Vec::with_capacity(stmts.len());
-        let mut flags = Vec::with_capacity(stmts.len());
+        out.clear();
+        safe.open(b);
         // The last statement kept and the value A held before it.
         let mut last: Option<(Insn, u32)> = None;
-        for insn in stmts {
+        for &insn in &g.blocks[b].stmts {
             let Some(step) = st.step(&mut t, &insn) else {
                 // Not a statement we model: keep it and forget everything.
                 out.push(insn);
-                flags.push(false);
+                safe.push(false);
                 st = State::entry(&mut t);
                 continue;
             };
@@ -64,7 +67,7 @@ pub fn run(g: &mut Graph, entry: usize, budget: &mut Budget) -> Vec<Vec<bool>> {
             let kept = rewrite(&st, &t, insn, step.reg, step.vn, step.safe);
             last = Some((kept, st.regs[REG_A]));
             out.push(kept);
-            flags.push(step.safe);
+            safe.push(step.safe);
             st.apply(&t, &step);
         }
         let blk = &mut g.blocks[b];
@@ -77,7 +80,7 @@ pub fn run(g: &mut Graph, entry: usize, budget: &mut Budget) -> Vec<Vec<bool>> {
             if !a_live_after && blk.jt != blk.jf {
                 if let Some((code, k, swap)) = fold_into_test(&alu, blk.code, blk.k) {
                     out.pop();
-                    flags.pop();
+                    safe.pop();
                     st.regs[REG_A] = a_before;
                     blk.code = code;
                     blk.k = k;
@@ -87,8 +90,10 @@ pub fn run(g: &mut Graph, entry: usize, budget: &mut Budget) -> Vec<Vec<bool>> {
                 }
             }
         }
-        safe[b] = flags;
-        blk.stmts = out;
+        if blk.stmts != out {
+            blk.stmts.clear();
+            blk.stmts.extend_from_slice(&out);
+        }
         let (operand, decided) = st.decide(&t, blk.code, blk.k);
         let (code, jt, jf) = (blk.code, blk.jt, blk.jf);
         match decided {
@@ -96,19 +101,11 @@ pub fn run(g: &mut Graph, entry: usize, budget: &mut Budget) -> Vec<Vec<bool>> {
                 let to = thread(g, &live, &mut t, &mut st, if d { jt } else { jf }, budget);
                 g.blocks[b].jt = to;
                 g.blocks[b].jf = to;
-                arrive(&mut at, b, to, st, &mut t);
+                arrive(&mut at, b, to, &st, &mut t);
             }
             None => {
-                let mut false_edge = Some(st.clone());
-                let mut true_edge = Some(st);
                 for outcome in [true, false] {
-                    // The true edge takes the block's state; the false edge its copy.
-                    let taken = if outcome {
-                        true_edge.take()
-                    } else {
-                        false_edge.take()
-                    };
-                    let mut es = taken.expect("one state per edge");
+                    es.clone_from(&st);
                     if let Some(c) = operand {
                         es.learn(&t, op(code), c, outcome);
                     }
@@ -125,12 +122,121 @@ pub fn run(g: &mut Graph, entry: usize, budget: &mut Budget) -> Vec<Vec<bool>> {
                     } else {
                         g.blocks[b].jf = to;
                     }
-                    arrive(&mut at, b, to, es, &mut t);
+                    arrive(&mut at, b, to, &es, &mut t);
                 }
             }
         }
     }
     safe
+}
+
+/// Per statement of every block: whether it cannot reject on any path reaching it. Blocks
+/// the pass did not reach have no flags ("may reject").
+pub struct Safety {
+    /// (first flag, number of flags) per block; `ALL` marks a block whose statements are
+    /// all safe whatever their number.
+    span: Vec<(u32, u32)>,
+    flags: Vec<bool>,
+    /// The block being filled.
+    last: usize,
+}
+
+impl Safety {
+    const ALL: u32 = u32::MAX;
+
+    fn new(n: usize) -> Safety {
+        Safety {
+            span: vec![(0, 0); n],
+            flags: Vec::new(),
+            last: 0,
+        }
+    }
+
+    /// Starts the flags of block `b` (blocks are opened once, in increasing order).
+    fn open(&mut self, b: usize) {
+        self.span[b] = (self.flags.len() as u32, 0);
+        self.last = b;
+    }
+
+    fn push(&mut self, f: bool) {
+        self.flags.push(f);
+        self.span[self.last].1 += 1;
+    }
+
+    fn pop(&mut self) {
+        self.flags.pop();
+        self.span[self.last].1 -= 1;
+    }
+
+    /// Whether statement `i` of block `b` cannot reject.
+    pub fn get(&self, b: usize, i: usize) -> bool {
+        match self.span.get(b) {
+            Some(&(Self::ALL, _)) => true,
+            Some(&(start, len)) => (i as u32) < len && self.flags[start as usize + i],
+            None => false,
+        }
+    }
+
+    /// Whether all `len` statements of block `b` cannot reject.
+    pub fn all(&self, b: usize, len: usize) -> bool {
+        (0..len).all(|i| self.get(b, i))
+    }
+
+    /// Marks every statement of block `b` safe.
+    pub fn set_all(&mut self, b: usize) {
+        self.span[b] = (Self::ALL, 0);
+    }
+}
+
+/// The states waiting at blocks not yet visited, in a pool whose slots (and their buffers)
+/// are reused once their block is visited.
+struct Pending {
+    slot: Vec<u32>,
+    pool: Vec<State>,
+    free: Vec<u32>,
+}
+
+impl Pending {
+    const NONE: u32 = u32::MAX;
+
+    fn new(n: usize) -> Pending {
+        Pending {
+            slot: vec![Self::NONE; n],
+            pool: Vec::new(),
+            free: Vec::new(),
+        }
+    }
+
+    /// Meets `st` into the state waiting at `b` (or makes it that state).
+    fn arrive(&mut self, b: usize, st: &State, t: &mut Table) {
+        match self.slot[b] {
+            Self::NONE => {
+                let s = match self.free.pop() {
+                    Some(s) => {
+                        self.pool[s as usize].clone_from(st);
+                        s
+                    }
+                    None => {
+                        self.pool.push(st.clone());
+                        (self.pool.len() - 1) as u32
+                    }
+                };
+                self.slot[b] = s;
+            }
+            s => self.pool[s as usize].meet(st, t),
+        }
+    }
+
+    /// Moves the state waiting at `b` into `into`; false when none waits (b unreachable).
+    fn take(&mut self, b: usize, into: &mut State) -> bool {
+        let s = std::mem::replace(&mut self.slot[b], Self::NONE);
+        if s == Self::NONE {
+            return false;
+        }
+        std::mem::swap(into, &mut self.pool[s as usize]);
+        self.free.push(s);
+        true
+    }
 }
 
 /// The cheapest equivalent of `insn`, which writes `vn` to slot `reg` in state `st`.
@@ -193,13 +299,10 @@ fn fold_into_test(alu: &Insn, code: u16, k: u32) -> Option<(u16, u32, bool)> {
 }
 
 /// Records that `st` holds on the edge from `from` into `to`.
-fn arrive(at: &mut [Option<State>], from: usize, to: Target, st: State, t: &mut Table) {
+fn arrive(at: &mut Pending, from: usize, to: Target, st: &State, t: &mut Table) {
     if let Target::Block(c) = to {
         debug_assert!(c > from, "edges must go forward");
-        match &mut at[c] {
-            Some(prev) => prev.meet(&st, t),
-            slot @ None => *slot = Some(st),
-        }
+        at.arrive(c, st, t);
     }
 }
 

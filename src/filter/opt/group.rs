@@ -17,6 +17,7 @@
 use std::collections::HashMap;
 
 use super::dead;
+use super::forward::Safety;
 use crate::bpf::insn::*;
 use crate::bpf::Insn;
 use crate::filter::cfg::{Graph, Target};
@@ -38,7 +39,7 @@ fn simple(g: &Graph, b: usize) -> Option<&[Insn]> {
 }
 
 /// Regroups every chain; `safe` are the forward pass's flags. Returns the chains changed.
-pub fn run(g: &mut Graph, entry: usize, safe: &mut [Vec<bool>]) -> usize {
+pub fn run(g: &mut Graph, entry: usize, safe: &mut Safety) -> usize {
     let n = g.blocks.len();
     let mut preds = vec![0u32; n];
     for b in entry..n {
@@ -54,10 +55,7 @@ pub fn run(g: &mut Graph, entry: usize, safe: &mut [Vec<bool>]) -> usize {
         Target::Block(x) => live[x],
         _ => 0,
     };
-    let all_safe = |g: &Graph, safe: &[Vec<bool>], b: usize| {
-        safe.get(b)
-            .is_some_and(|f| f.len() == g.blocks[b].stmts.len() && f.iter().all(|&s| s))
-    };
+    let all_safe = |g: &Graph, safe: &Safety, b: usize| safe.all(b, g.blocks[b].stmts.len());
     let mut in_chain = vec![false; n];
     let mut changed = 0;
     for b0 in entry..n {
@@ -109,7 +107,7 @@ pub fn run(g: &mut Graph, entry: usize, safe: &mut [Vec<bool>]) -> usize {
                 blk.stmts = if i == 0 { stmts.clone() } else { Vec::new() };
                 // Past b0 every load is covered by what b0 and the paths before it loaded.
                 if c != chain[0] {
-                    safe[c] = vec![true; blk.stmts.len()];
+                    safe.set_all(c);
                 }
                 blk.code = code;
                 blk.k = k;

@@ -27,12 +27,8 @@ pub fn run(g: &mut Graph, mut entry: usize) -> usize {
             entry = x;
         }
     }
-    // Drop what the other passes made unreachable before the hashing work.
-    let Some(entry) = renumber(g, entry) else {
-        return entry;
-    };
-    absorb_single_successors(g, entry);
-    share_identical(g, entry);
+    let present = absorb_single_successors(g, entry);
+    share_identical(g, entry, &present);
     renumber(g, entry).unwrap_or(entry)
 }
 
@@ -90,14 +86,13 @@ fn pred_counts(g: &Graph, entry: usize) -> (Vec<u32>, Vec<bool>) {
 }
 
 /// A block whose branches agree takes over its successor when it is that block's only
-/// predecessor.
-fn absorb_single_successors(g: &mut Graph, entry: usize) {
-    let (preds, reach) = pred_counts(g, entry);
+/// predecessor. Returns which blocks are still reachable from `entry`.
+fn absorb_single_successors(g: &mut Graph, entry: usize) -> Vec<bool> {
+    let (preds, mut reach) = pred_counts(g, entry);
     let n = g.blocks.len();
-    let mut gone = vec![false; n];
     for b in entry..n {
         // Only a reachable block is the one predecessor that `preds` counted.
-        if gone[b] || !reach[b] {
+        if !reach[b] {
             continue;
         }
         loop {
@@ -119,18 +114,26 @@ fn absorb_single_successors(g: &mut Graph, entry: usize) {
             blk.k = k;
             blk.jt = jt;
             blk.jf = jf;
-            gone[c] = true;
+            reach[c] = false;
         }
     }
+    reach
 }
 
-/// Merges blocks with equal statements, test and successors into the last of them.
-fn share_identical(g: &mut Graph, entry: usize) {
+/// Merges blocks with equal statements, test and successors into the last of them; only
+/// `present` blocks take part.
+fn share_identical(g: &mut Graph, entry: usize, present: &[bool]) {
+    const END: u32 = u32::MAX;
     let n = g.blocks.len();
     let mut repl: Vec<usize> = (0..n).collect();
-    // Fingerprint -> blocks with it (compared in full before sharing).
-    let mut seen: FastMap<u64, Vec<usize>> = FastMap::default();
+    // Fingerprint -> the last block seen with it; `same_key[b]`: the next one (compared in
+    // full before sharing).
+    let mut seen: FastMap<u64, u32> = FastMap::default();
+    let mut same_key = vec![END; n];
     for b in (entry..n).rev() {
+        if !present[b] {
+            continue;
+        }
         let r = |t: Target| match t {
             Target::Block(x) => Target::Block(repl[x]),
             other => other,
@@ -153,10 +156,16 @@ fn share_identical(g: &mut Graph, entry: usize) {
             };
             ob.stmts == g.blocks[b].stmts && oc == code && ok == k && ob.jt == jt && ob.jf == jf
         };
-        let bucket = seen.entry(key).or_default();
-        match bucket.iter().find(|o| same(o)) {
-            Some(&other) if b != entry => repl[b] = other,
-            _ => bucket.push(b),
+        let head = seen.get(&key).copied().unwrap_or(END);
+        let mut o = head;
+        while o != END && !same(&(o as usize)) {
+            o = same_key[o as usize];
+        }
+        if o != END && b != entry {
+            repl[b] = o as usize;
+        } else {
+            same_key[b] = head;
+            seen.insert(key, b as u32);
         }
     }
 }

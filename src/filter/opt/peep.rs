@@ -22,6 +22,8 @@ pub fn run(g: &mut Graph) -> usize {
         _ => 0,
     };
     let mut folded = 0;
+    let mut after: Vec<u32> = Vec::new();
+    let mut out: Vec<Insn> = Vec::new();
     for b in 0..g.blocks.len() {
         let blk = &g.blocks[b];
         let test = if blk.jt == blk.jf {
@@ -31,7 +33,12 @@ pub fn run(g: &mut Graph) -> usize {
         } else {
             dead::A
         };
-        let mut after = vec![0u32; blk.stmts.len()];
+        // Only a block with `add x; tax; ld [x + k]` can change.
+        if blk.stmts.len() < 3 || !blk.stmts.iter().any(|i| i.code == BPF_MISC | BPF_TAX) {
+            continue;
+        }
+        after.clear();
+        after.resize(blk.stmts.len(), 0);
         let mut l = at(blk.jt) | at(blk.jf) | test;
         for (i, insn) in blk.stmts.iter().enumerate().rev() {
             after[i] = l;
@@ -39,8 +46,9 @@ pub fn run(g: &mut Graph) -> usize {
             l = (l & !d) | u;
         }
         let stmts = &blk.stmts;
-        let mut out: Vec<Insn> = Vec::with_capacity(stmts.len());
+        out.clear();
         let mut i = 0;
+        let before = folded;
         while i < stmts.len() {
             if i + 2 < stmts.len() && after[i + 2] & X == 0 {
                 if let Some(insn) = fold(&out, &stmts[i..i + 3]) {
@@ -53,7 +61,10 @@ pub fn run(g: &mut Graph) -> usize {
             out.push(stmts[i]);
             i += 1;
         }
-        g.blocks[b].stmts = out;
+        if folded != before {
+            g.blocks[b].stmts.clear();
+            g.blocks[b].stmts.extend_from_slice(&out);
+        }
     }
     folded
 }

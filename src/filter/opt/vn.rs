@@ -261,7 +261,7 @@ pub fn compare(op: u16, a: u32, b: u32) -> bool {
 }
 
 /// The machine at one program point, on every path reaching it.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct State {
     pub regs: [Vn; NREGS],
     /// Every path has loaded a byte below this offset, so the capture is at least this long.
@@ -270,6 +270,25 @@ pub struct State {
     pub len_ind: Vec<(Vn, u32)>,
     /// Facts, oldest first.
     pub facts: Vec<(Vn, Fact)>,
+}
+
+impl Clone for State {
+    fn clone(&self) -> State {
+        State {
+            regs: self.regs,
+            len_abs: self.len_abs,
+            len_ind: self.len_ind.clone(),
+            facts: self.facts.clone(),
+        }
+    }
+
+    /// Reuses `self`'s buffers (the forward pass copies states per edge).
+    fn clone_from(&mut self, o: &State) {
+        self.regs = o.regs;
+        self.len_abs = o.len_abs;
+        self.len_ind.clone_from(&o.len_ind);
+        self.facts.clone_from(&o.facts);
+    }
 }
 
 /// The effect of one statement, computed before it runs.
