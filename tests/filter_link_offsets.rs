@@ -1,5 +1,6 @@
 //! Link layers whose offsets are only known at run time, against the system libpcap 1.10.3:
-//! 802.11 alone and behind radiotap, Prism, AVS and PPI headers, and Geneve tunnels.
+//! 802.11 alone and behind radiotap, Prism, AVS and PPI headers, and Geneve tunnels; and
+//! the pseudo-headers libpcap only checks a magic number of (Juniper, BACnet MS/TP).
 //!
 //! The corpus has few packets of these link types, so this test builds them field by field:
 //! every 802.11 frame kind whose header length differs (management, control, data, QoS
@@ -264,6 +265,33 @@ fn geneve_frames() -> Vec<Vec<u8>> {
     out
 }
 
+/// Juniper (and BACnet MS/TP) pseudo-headers, then network payloads where libpcap looks
+/// for them (`nl`; 2 bytes before the packet for some types, so those get the payload
+/// right after the header as well).
+fn magic_frames(dlt: i32) -> Vec<Vec<u8>> {
+    let (magic, nl): (&[u8], usize) = match dlt {
+        165 => (&[0x55, 0xff], 0),
+        130 => (b"MGC\x01", 4),
+        135 => (b"MGC\x00", 8),
+        137 => (b"MGC\x01", 4),
+        178 => (b"MGC\x01", 32),
+        _ => (b"MGC\x00", 0),
+    };
+    let mut out = Vec::new();
+    for (_, p) in network() {
+        let mut v = magic.to_vec();
+        v.resize(nl.max(magic.len()), 0x11);
+        v.extend_from_slice(&p);
+        out.push(v);
+        // OSI and LLC-looking payloads after the header too.
+        let mut v = magic.to_vec();
+        v.resize(nl.max(magic.len()), 0);
+        v.extend_from_slice(&[0xfe, 0xfe, 3, 0x83, 0x1b, 1, 0, 0x12, 1, 0x81, 0x83, 0x1b]);
+        out.push(v);
+    }
+    out
+}
+
 /// Truncated and mutated copies (deterministic).
 fn variants(pkts: &[Vec<u8>]) -> Vec<Vec<u8>> {
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
@@ -367,6 +395,15 @@ const EXPRESSIONS: &[&str] = &[
     "not geneve",
     "geneve and geneve",
     "vlan and geneve",
+    "iso proto 0x83",
+    "l1",
+    "isis",
+    "esis",
+    "clnp",
+    "inbound",
+    "outbound",
+    "link proto \\ip",
+    "link host $a7",
 ];
 
 /// libpcap's code for `geneve` on a link type whose payload offset is computed at run time
@@ -385,11 +422,11 @@ fn variable_offset_link_types_match_system_libpcap() {
     };
     let mut compared = 0u64;
     let mut failures = Vec::new();
-    for dlt in [105, 119, 127, 163, 192, 1] {
-        let raw = if dlt == 1 {
-            geneve_frames()
-        } else {
-            frames_for(dlt)
+    for dlt in [105, 119, 127, 163, 192, 1, 130, 132, 135, 137, 165, 178] {
+        let raw = match dlt {
+            1 => geneve_frames(),
+            105 | 119 | 127 | 163 | 192 => frames_for(dlt),
+            _ => magic_frames(dlt),
         };
         let pkts: Vec<Packet> = variants(&raw)
             .into_iter()
@@ -443,7 +480,7 @@ fn variable_offset_link_types_match_system_libpcap() {
         }
     }
     println!(
-        "variable-offset link types: {} expressions x 6 link types, {compared} verdicts compared",
+        "variable-offset link types: {} expressions x 12 link types, {compared} verdicts compared",
         EXPRESSIONS.len()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -1,6 +1,6 @@
 /* One filter compilation, for bench/compile/run.sh: builds an expression of SHAPE with N
  * terms, compiles it with pcap_compile(optimize = 1) on a dead Ethernet handle and prints
- * "instructions cpu_seconds peak_rss_kib". Linked once to the system libpcap and once to ours;
+ * "instructions cpu_seconds peak_rss_kib" (seconds per compilation). Linked once to the system libpcap and once to ours;
  * each measurement is its own process, so the peak RSS is this compilation's. */
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -39,17 +39,28 @@ int main(int argc, char **argv) {
     pcap_t *p = pcap_open_dead(DLT_EN10MB, 262144);
     struct bpf_program prog;
     struct timespec a, b;
-    /* CPU time, not wall time: the figure that does not depend on what else runs. */
+    /* CPU time, not wall time: the figure that does not depend on what else runs. Under
+     * RLIMIT_CPU this clock may only advance in scheduler ticks, so a fast compilation is
+     * repeated until 0.2 s have passed and the mean is reported. */
+    int reps = 0;
+    double secs;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &a);
-    if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-        fprintf(stderr, "compile: %s\n", pcap_geterr(p));
-        return 1;
+    for (;;) {
+        if (reps > 0)
+            pcap_freecode(&prog);
+        if (pcap_compile(p, &prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+            fprintf(stderr, "compile: %s\n", pcap_geterr(p));
+            return 1;
+        }
+        reps++;
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+        secs = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+        if (secs >= 0.2 || (reps == 1 && secs >= 0.02))
+            break;
     }
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("%u %.6f %ld\n", prog.bf_len,
-           (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9, ru.ru_maxrss);
+    printf("%u %.6f %ld\n", prog.bf_len, secs / reps, ru.ru_maxrss);
     pcap_freecode(&prog);
     pcap_close(p);
     free(expr);

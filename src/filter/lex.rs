@@ -562,46 +562,112 @@ fn mac_dotted_or_dashed(word: &str) -> Option<String> {
     None
 }
 
-/// Words with a colon: a MAC address with colons, or IPv6 text.
+/// Words with a colon. Like libpcap's scanner, the longest match at the front wins among a
+/// MAC address (six groups of one or two hex digits), IPv6 text (its dotted-quad tail may
+/// hold numbers above 255: the address is then refused as bogus), and "one or two hex
+/// digits and colons" repeated (refused as a bogus MAC address); IPv6 wins a tie. Nothing
+/// matching, the colon is an operator after a number or a name (`tcp[len:2]`).
 fn classify_colon(word: &str) -> Result<(Option<Tok>, usize), String> {
-    let parts: Vec<&str> = word.split(':').collect();
-    if parts.len() == 6
-        && parts
-            .iter()
-            .all(|p| (1..=2).contains(&p.len()) && is_hex(p))
-    {
-        return Ok((Some(Tok::Eid(word.to_string())), word.len()));
+    let mac = mac_colon_len(word).unwrap_or(0);
+    let (v6, v6_valid) = v6_prefix(word).unwrap_or((0, false));
+    let bogus = bogus_mac_len(word).unwrap_or(0);
+    let best = mac.max(v6).max(bogus);
+    if best > 0 {
+        if best == v6 {
+            let text = &word[..v6];
+            if !v6_valid {
+                return Err(format!("bogus IPv6 address {text}"));
+            }
+            return Ok((Some(Tok::Hid6(text.to_string())), v6));
+        }
+        if best == mac {
+            return Ok((Some(Tok::Eid(word[..mac].to_string())), mac));
+        }
+        return Err(format!("bogus ethernet address {}", &word[..bogus]));
     }
-    // IPv6: hex groups, `::`, optionally a trailing dotted quad.
+    match word.find(':') {
+        Some(0) | None => Ok((None, 0)),
+        Some(i) if word.as_bytes()[0].is_ascii_alphanumeric() => classify(&word[..i]),
+        Some(_) => Err(SYNTAX.to_string()),
+    }
+}
+
+/// One or two hex digits at `i`: how many.
+fn hex_group(b: &[u8], i: usize) -> usize {
+    b[i..]
+        .iter()
+        .take(2)
+        .take_while(|c| c.is_ascii_hexdigit())
+        .count()
+}
+
+/// `B:B:B:B:B:B` at the front (B one or two hex digits).
+fn mac_colon_len(word: &str) -> Option<usize> {
+    let b = word.as_bytes();
+    let mut i = 0;
+    for n in 0..6 {
+        let g = hex_group(b, i);
+        if g == 0 {
+            return None;
+        }
+        i += g;
+        if n < 5 {
+            if b.get(i) != Some(&b':') {
+                return None;
+            }
+            i += 1;
+        }
+    }
+    Some(i)
+}
+
+/// `B:+(B:+)+` at the front: hex groups of one or two digits, each followed by colons.
+fn bogus_mac_len(word: &str) -> Option<usize> {
+    let b = word.as_bytes();
+    let (mut i, mut reps) = (0, 0);
+    loop {
+        let g = hex_group(b, i);
+        let colons = b[i + g..].iter().take_while(|&&c| c == b':').count();
+        if g == 0 || colons == 0 {
+            break;
+        }
+        i += g + colons;
+        reps += 1;
+    }
+    (reps >= 2).then_some(i)
+}
+
+/// The longest IPv6 text at the front, and whether it is a valid address (its dotted-quad
+/// tail may be shaped right but hold a number above 255).
+fn v6_prefix(word: &str) -> Option<(usize, bool)> {
     let n = word
         .bytes()
         .take_while(|c| c.is_ascii_hexdigit() || matches!(c, b':' | b'.'))
         .count();
-    let text = &word[..n];
+    let b = word.as_bytes();
+    (1..=n)
+        .rev()
+        .filter(|&e| e == n || !b[e].is_ascii_hexdigit())
+        .find_map(|e| v6_shape(&word[..e]).map(|valid| (e, valid)))
+}
+
+fn v6_shape(text: &str) -> Option<bool> {
+    if !text.contains(':') {
+        return None;
+    }
     if text.parse::<std::net::Ipv6Addr>().is_ok() {
-        return Ok((Some(Tok::Hid6(text.to_string())), n));
+        return Some(true);
     }
-    // IPv6 text with a bad embedded IPv4 address.
-    if text.contains('.') && text.contains("::") {
-        return Err(format!("bogus IPv6 address {text}"));
-    }
-    // Many short hex groups: libpcap reads it as a MAC address and refuses it.
-    let groups: Vec<&str> = text.split(':').collect();
-    if groups.len() > 3 && groups.iter().all(|g| g.len() <= 2) {
-        let mac_like = text.trim_end_matches(|c: char| c.is_ascii_hexdigit());
-        return Err(format!("bogus ethernet address {mac_like}"));
-    }
-    // A number before the colon (`proto[index:size]`): the colon is an operator.
-    match word.find(':') {
-        Some(0) | None => Ok((None, 0)),
-        Some(i)
-            if word[..i].bytes().all(|c| c.is_ascii_alphanumeric())
-                && word.as_bytes()[0].is_ascii_digit() =>
-        {
-            classify(&word[..i])
+    let (head, quad) = text.rsplit_once(':')?;
+    let parts: Vec<&str> = quad.split('.').collect();
+    let digits = |p: &&str| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit());
+    if parts.len() == 4 && parts.iter().all(digits) {
+        let zeroed = format!("{head}:0.0.0.0");
+        if zeroed.parse::<std::net::Ipv6Addr>().is_ok() {
+            return Some(false);
         }
-        Some(_) => Err(SYNTAX.to_string()),
     }
+    None
 }
 
 /// A decimal, `0x` hex or leading-zero octal number, with libpcap's errors.

@@ -84,7 +84,7 @@ fn compile_tokens(
         )]));
     };
     let mut entry = g.finish(&frag);
-    if optimize {
+    if optimize && !g.no_optimize {
         entry = opt::optimize(&mut g.g, entry);
     }
     let insns = if optimize {

@@ -117,7 +117,9 @@ impl<'t, S: Sink> Parser<'t, S> {
         if self.toks.is_empty() {
             return Ok(None);
         }
-        let (f, _) = self.expr(Qual::DEFAULT)?;
+        // Before the first primitive there are no qualifiers to inherit: a parenthesised
+        // expression at the start passes on none (`(tcp) and 1.2.3.4` is an error).
+        let (f, _) = self.expr(Qual::ERR)?;
         if self.pos != self.toks.len() {
             return syntax();
         }

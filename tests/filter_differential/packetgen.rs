@@ -145,6 +145,42 @@ fn network_layer() -> Vec<L3> {
             ethertype: 0x86dd,
             bytes: ipv6(0, *s, *d, &hbh),
         });
+        // Header chains for `protochain`: hop-by-hop, destination options (16 bytes),
+        // routing, fragment, TCP; destination options, AH, UDP; hop-by-hop then "no next
+        // header". (No chain makes libpcap's AH step cycle: it would loop forever.)
+        let mut chain = vec![60, 0, 1, 4, 0, 0, 0, 0];
+        chain.extend_from_slice(&[43, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        chain.extend_from_slice(&[44, 0, 0, 0, 0, 0, 0, 0]);
+        chain.extend_from_slice(&[6, 0, 0, 0, 0, 0, 0, 7]);
+        chain.extend(ports(80, 443, 20));
+        out.push(L3 {
+            ethertype: 0x86dd,
+            bytes: ipv6(0, *s, *d, &chain),
+        });
+        let mut ah = vec![51, 0, 1, 4, 0, 0, 0, 0];
+        ah.extend_from_slice(&[17, 4, 0, 0, 0, 0, 1, 0, 0, 0, 0, 9]);
+        ah.extend_from_slice(&[0; 12]);
+        ah.extend(ports(53, 5, 8));
+        out.push(L3 {
+            ethertype: 0x86dd,
+            bytes: ipv6(60, *s, *d, &ah),
+        });
+        let mut none = vec![59, 0, 1, 4, 0, 0, 0, 0];
+        none.extend(ports(6, 6, 8));
+        out.push(L3 {
+            ethertype: 0x86dd,
+            bytes: ipv6(0, *s, *d, &none),
+        });
+    }
+    // IPv4 with AH before TCP and UDP.
+    for next in [6u8, 17] {
+        let mut ah = vec![next, 4, 0, 0, 0, 0, 1, 0, 0, 0, 0, 3];
+        ah.extend_from_slice(&[0; 12]);
+        ah.extend(ports(80, 22, 20));
+        out.push(L3 {
+            ethertype: 0x0800,
+            bytes: ipv4(51, [10, 0, 0, 1], [1, 2, 3, 4], 0, &[], &ah),
+        });
     }
     out
 }

@@ -17,8 +17,6 @@ pub struct Value {
     pub stmts: Vec<Insn>,
     pub reg: u32,
     pub cond: Option<Frag>,
-    /// The literal number, when the value is one (for the division-by-zero checks).
-    pub literal: Option<u32>,
 }
 
 impl Gen {
@@ -27,18 +25,20 @@ impl Gen {
     }
 
     fn alloc_reg(&mut self) -> Result<u32, String> {
+        // libpcap's round robin: the search starts at the word handed out last, so a word
+        // freed right away is handed out again (the scratch numbers match its listings).
         for i in 0..BPF_MEMWORDS as u32 {
             let r = (self.next_reg + i) % BPF_MEMWORDS as u32;
             if self.regs_used & (1 << r) == 0 {
                 self.regs_used |= 1 << r;
-                self.next_reg = (r + 1) % BPF_MEMWORDS as u32;
+                self.next_reg = r;
                 return Ok(r);
             }
         }
         Err("too many registers needed to evaluate expression".to_string())
     }
 
-    fn free_reg(&mut self, r: u32) {
+    pub(super) fn free_reg(&mut self, r: u32) {
         self.regs_used &= !(1 << r);
     }
 
@@ -48,7 +48,6 @@ impl Gen {
             stmts: vec![Insn::stmt(BPF_LD | BPF_IMM, v), Insn::stmt(BPF_ST, reg)],
             reg,
             cond: None,
-            literal: Some(v),
         })
     }
 
@@ -61,7 +60,6 @@ impl Gen {
             ],
             reg,
             cond: None,
-            literal: None,
         })
     }
 
@@ -81,7 +79,6 @@ impl Gen {
             _ => return Err("data size must be 1, 2, or 4".to_string()),
         };
         let mut stmts = index.stmts;
-        let l = self.link;
         let cond = match proto {
             Proto::Link | Proto::Radio => {
                 stmts.extend(self.link_index_load(proto, index.reg, sz)?);
@@ -98,7 +95,7 @@ impl Gen {
             | Proto::Moprc
             | Proto::Mopdl => {
                 stmts.extend(self.index_x(index.reg)?);
-                stmts.push(Insn::stmt(BPF_LD | sz | BPF_IND, l.off_linkpl + l.off_nl));
+                stmts.push(Insn::stmt(BPF_LD | sz | BPF_IND, self.nl()));
                 let p = self.proto_abbrev(proto)?;
                 self.and_cond(index.cond, Some(p))
             }
@@ -115,7 +112,7 @@ impl Gen {
                 stmts.push(Insn::stmt(BPF_LD | BPF_MEM, index.reg));
                 stmts.push(Insn::stmt(BPF_ALU | BPF_ADD | BPF_X, 0));
                 stmts.push(Insn::stmt(BPF_MISC | BPF_TAX, 0));
-                stmts.push(Insn::stmt(BPF_LD | sz | BPF_IND, l.off_linkpl + l.off_nl));
+                stmts.push(Insn::stmt(BPF_LD | sz | BPF_IND, self.nl()));
                 let ip = self.proto_abbrev(Proto::Ip)?;
                 let p = self.proto_abbrev(proto)?;
                 let nofrag = self.ipv4_not_fragment()?;
@@ -127,24 +124,23 @@ impl Gen {
                 stmts.extend(self.index_x(index.reg)?);
                 stmts.push(Insn::stmt(
                     BPF_LD | sz | BPF_IND,
-                    l.off_linkpl + l.off_nl + 40,
+                    self.nl().wrapping_add(40),
                 ));
+                // Only an ICMPv6 header right after the IPv6 header (libpcap does not look
+                // past a fragment header here, unlike `icmp6`).
                 let ip6 = self.proto_abbrev(Proto::Ip6)?;
-                let p = self.ip6_nexthdr(58)?;
+                let s = self.ld_nl(BPF_B, 6)?;
+                let p = self.g.eq(s, 58);
                 let c = self.g.and(ip6, p);
                 self.and_cond(index.cond, Some(c))
             }
             _ => return Err("unsupported index operation".to_string()),
         };
-        self.free_reg(index.reg);
+        // libpcap takes the result's word before it gives the index's back.
         let reg = self.alloc_reg()?;
+        self.free_reg(index.reg);
         stmts.push(Insn::stmt(BPF_ST, reg));
-        Ok(Value {
-            stmts,
-            reg,
-            cond,
-            literal: None,
-        })
+        Ok(Value { stmts, reg, cond })
     }
 
     /// X = the index in scratch word `reg`, plus the run-time payload offset if any.
@@ -169,12 +165,19 @@ impl Gen {
             stmts,
             reg: a.reg,
             cond: a.cond,
-            literal: None,
         })
     }
 
     pub fn arith_bin(&mut self, op: ArithOp, a: Value, b: Value) -> Result<Value, String> {
-        match (op, b.literal) {
+        // libpcap looks only at the first statement of the right operand: when it loads a
+        // constant, that constant is checked, whatever follows (`-40`, `ip[40]`, `(0 * len)`
+        // all count as their first number).
+        let first_imm = b
+            .stmts
+            .first()
+            .filter(|s| s.code == BPF_LD | BPF_IMM)
+            .map(|s| s.k);
+        match (op, first_imm) {
             (ArithOp::Div, Some(0)) => return Err("division by zero".to_string()),
             (ArithOp::Mod, Some(0)) => return Err("modulus by zero".to_string()),
             (ArithOp::Shl | ArithOp::Shr, Some(n)) if n > 31 => {
@@ -201,12 +204,12 @@ impl Gen {
         stmts.push(Insn::stmt(BPF_ALU | code | BPF_X, 0));
         stmts.push(Insn::stmt(BPF_ST, b.reg));
         self.free_reg(a.reg);
-        let cond = self.and_cond(a.cond, b.cond);
+        // libpcap keeps only the left operand's conditions: `len + ip[4]` loads ip[4] from
+        // any packet, IPv4 or not (`ip[4] + len` checks for IPv4).
         Ok(Value {
             stmts,
             reg: b.reg,
-            cond,
-            literal: None,
+            cond: a.cond,
         })
     }
 

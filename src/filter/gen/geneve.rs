@@ -67,7 +67,7 @@ impl Gen {
         let nofrag = self.ipv4_not_fragment()?;
         let mut at = |g: &mut Gen, size: u16, off: u32| -> Result<Vec<Insn>, String> {
             let mut s = g.ipv4_payload_x()?;
-            s.push(stmt(BPF_LD | size | BPF_IND, g.nl() + off));
+            s.push(stmt(BPF_LD | size | BPF_IND, g.nl().wrapping_add(off)));
             Ok(s)
         };
         let s = at(self, BPF_H, 2)?;
@@ -116,7 +116,7 @@ impl Gen {
         let ty = self.alloc_reg_pub()?;
         let hdr = self.alloc_reg_pub()?;
         let pl = self.alloc_reg_pub()?;
-        let udp = self.nl() + 8;
+        let udp = self.nl().wrapping_add(8);
         // X = the tunnel header; its protocol field 2 into it; its options length (in
         // words) in the low 6 bits of its first byte, after 8 fixed bytes.
         let tunnel = self.g.test(

@@ -106,6 +106,10 @@ impl Gen {
         match q.proto {
             Proto::Default => {
                 let a = self.hostop(addr, mask, q.dir, ethertype::IP, 12, 16)?;
+                // Under MPLS only IP can follow the label stack.
+                if self.link.mpls_depth > 0 {
+                    return Ok(a);
+                }
                 let b = self.hostop(addr, mask, q.dir, ethertype::ARP, 14, 24)?;
                 let c = self.hostop(addr, mask, q.dir, ethertype::REVARP, 14, 24)?;
                 let ab = self.g.or(a, b);
@@ -286,6 +290,7 @@ impl Gen {
             Kind::Llc | Kind::Sunatm => Ok(vec![ld(size, l.off_linkpl - 8 + off)]),
             Kind::Ether | Kind::Lane | Kind::Wlan => self.ld_pl(size, off),
             Kind::Direct if matches!(self.dlt, 104 | 112) => self.ld_pl(size, off - 2),
+            Kind::Magic { osi, .. } => self.ld_pl(size, osi.wrapping_add(off - 3)),
             _ => self.ld_pl(size, off - 3),
         }
     }
@@ -307,7 +312,8 @@ impl Gen {
             | super::link::Kind::Sunatm
             | super::link::Kind::Ether
             | super::link::Kind::Lane
-            | super::link::Kind::Wlan => self.ld_llc(BPF_B, 7)?,
+            | super::link::Kind::Wlan
+            | super::link::Kind::Magic { .. } => self.ld_llc(BPF_B, 7)?,
             _ => self.ld_pl(BPF_B, 4)?,
         };
         let t = self.g.eq(s, n);
@@ -394,7 +400,10 @@ impl Gen {
                 Ok(test(g, s))
             } else {
                 let mut s = g.ipv4_payload_x()?;
-                s.push(Insn::stmt(BPF_LD | BPF_H | BPF_IND, g.nl() + off));
+                s.push(Insn::stmt(
+                    BPF_LD | BPF_H | BPF_IND,
+                    g.nl().wrapping_add(off),
+                ));
                 Ok(test(g, s))
             }
         };
@@ -701,7 +710,7 @@ impl Gen {
                 self.ports(&protos, q.dir, v, v)
             }
             AddrKind::Proto => self.proto_num(q.proto, v),
-            AddrKind::Protochain => self.protochain_num(q.proto, v),
+            AddrKind::Protochain => self.protochain(q.proto, v),
             AddrKind::Gateway => Err("'gateway' requires a name".into()),
             AddrKind::Undef => Err("syntax error in filter expression".into()),
         }
@@ -732,16 +741,6 @@ impl Gen {
             Proto::Decnet => Err("DECNET encapsulation is not specifiable".into()),
             Proto::Clnp => Err("'clnp proto' is not supported".into()),
             p => Err(format!("'{} proto' is bogus", proto_name(p))),
-        }
-    }
-
-    fn protochain_num(&mut self, p: Proto, v: u32) -> Result<Frag, String> {
-        match p {
-            Proto::Default | Proto::Ip | Proto::Ip6 => {
-                let _ = v;
-                Err("protochain is not supported by this compiler yet".into())
-            }
-            _ => Err("bad protocol applied for 'protochain'".into()),
         }
     }
 
@@ -843,7 +842,7 @@ impl Gen {
             }
             AddrKind::Protochain => {
                 let v = self.proto_by_name(q.proto, name)?;
-                self.protochain_num(q.proto, v)
+                self.protochain(q.proto, v)
             }
             AddrKind::Gateway => Err("'gateway' not supported in this configuration".into()),
             AddrKind::Undef => Err("syntax error in filter expression".into()),

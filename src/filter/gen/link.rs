@@ -76,11 +76,12 @@ pub enum Kind {
     Wlan,
     /// OpenBSD pflog: address family byte; a header whose length is in its first byte.
     Pflog,
+    /// Juniper's and BACnet MS/TP's pseudo-headers: whatever the protocol, libpcap 1.10.3
+    /// only checks the header's magic number (`[0] & mask == magic`); OSI packets are
+    /// looked for `osi` bytes after the start of the payload (wrapping).
+    Magic { mask: u32, magic: u32, osi: u32 },
     /// A link type libpcap knows but generates no protocol tests for.
     NotImplemented,
-    /// A link type libpcap generates code for and this compiler does not yet (Juniper,
-    /// 802.11 with radio headers, PPI, BACnet MS/TP).
-    Unsupported,
 }
 
 /// Where a link layer keeps its MAC addresses.
@@ -230,9 +231,24 @@ impl LinkState {
                 pl_base: Base::Pl,
                 ..s(Kind::Pflog, 1, 0)
             },
-            130..=137 | 164 | 165 | 167 | 168 | 178..=181 | 183 | 194 | 200 | 232..=234 | 238 => {
-                s(Kind::Unsupported, 0, 0)
-            }
+            // The network header follows the pseudo-header at a fixed offset, 2 bytes before
+            // the start of the packet (!) where libpcap knows no better.
+            130 | 131 | 134 | 179..=181 => s(juniper(-1), 0, 4),
+            137 => s(juniper(10), 0, 4),
+            135 => s(juniper(10), 0, 8),
+            168 => s(juniper(-1), 0, 6),
+            133 | 164 => s(juniper(-1), 0, 12),
+            167 | 178 => s(juniper(3), 0, 32),
+            132 | 136 | 183 | 194 | 200 | 232..=234 | 238 => s(juniper(0), 0, BEFORE_START),
+            165 => s(
+                Kind::Magic {
+                    mask: 0xffff_0000,
+                    magic: 0x55ff_0000,
+                    osi: 0,
+                },
+                0,
+                BEFORE_START,
+            ),
             d if known_dlt(d) => s(Kind::NotImplemented, 0, 0),
             _ => return None,
         })
@@ -290,6 +306,19 @@ impl LinkState {
     }
 }
 
+/// Juniper's pseudo-header: "MGC" and a flags byte; OSI packets where libpcap looks for
+/// them, `osi` bytes from the payload.
+const fn juniper(osi: i32) -> Kind {
+    Kind::Magic {
+        mask: 0xffff_ff00,
+        magic: 0x4d47_4300,
+        osi: osi as u32,
+    }
+}
+/// libpcap's payload offset for link types whose payload position it does not know: -2
+/// (loads wrap around to the start of the packet).
+const BEFORE_START: u32 = 0u32.wrapping_sub(2);
+
 /// Whether libpcap 1.10.3's generator accepts this link type at all.
 pub fn known_dlt(dlt: i32) -> bool {
     matches!(
@@ -321,14 +350,6 @@ pub fn not_implemented(dlt: i32) -> String {
         d => description(d),
     };
     format!("{name} link-layer type filtering not implemented")
-}
-
-/// Our message for link types libpcap handles and this compiler does not yet.
-pub fn unsupported(dlt: i32) -> String {
-    format!(
-        "filtering on {} is not supported by this compiler yet",
-        description(dlt)
-    )
 }
 
 /// libpcap's description of a link type, as its messages show it.
@@ -479,12 +500,15 @@ impl Gen {
                     v,
                 ))
             }
+            Kind::Magic { mask, magic, .. } => Ok(self.g.eq(
+                vec![ld(BPF_W, 0), Insn::stmt(BPF_ALU | BPF_AND | BPF_K, mask)],
+                magic,
+            )),
             Kind::OnlyIp { v6 } => {
                 let want = if v6 { ethertype::IPV6 } else { ethertype::IP };
                 Ok(self.g.constant(proto == want))
             }
             Kind::NotImplemented => Err(not_implemented(self.dlt)),
-            Kind::Unsupported => Err(unsupported(self.dlt)),
         }
     }
 

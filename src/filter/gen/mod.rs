@@ -14,6 +14,7 @@ pub mod geneve;
 pub mod inet;
 pub mod link;
 pub mod other;
+pub mod protochain;
 pub mod varoff;
 pub mod wlan;
 
@@ -58,6 +59,9 @@ pub struct Gen {
     var: varoff::VarRegs,
     /// "ports" or "port ranges", for the 802.11-direction message of the id being compiled.
     pub(crate) port_what: &'static str,
+    /// Set by code the optimizer must not touch (`protochain`'s loop): libpcap then skips
+    /// optimisation for the whole program.
+    pub no_optimize: bool,
 }
 
 /// libpcap's name for a protocol qualifier, as it appears in messages.
@@ -140,21 +144,19 @@ impl Gen {
             next_reg: 0,
             var: varoff::VarRegs::default(),
             port_what: "ports",
+            no_optimize: false,
         })
     }
 
     /// `ldx 4*([ip header]&0xf)`: X = the IPv4 header length.
     pub fn ldx_iphdrlen(&self) -> Insn {
-        Insn::stmt(
-            BPF_LDX | BPF_B | BPF_MSH,
-            self.link.off_linkpl + self.link.off_nl,
-        )
+        Insn::stmt(BPF_LDX | BPF_B | BPF_MSH, self.nl())
     }
 
     /// Offset of the network-layer header (relative to the run-time payload offset when
     /// the link has one).
     pub fn nl(&self) -> u32 {
-        self.link.off_linkpl + self.link.off_nl
+        self.link.off_linkpl.wrapping_add(self.link.off_nl)
     }
 
     fn prim(&mut self, p: Prim) -> Result<Frag, String> {
@@ -557,13 +559,13 @@ impl Gen {
         l.mac = link::Mac::None;
         self.vlan_name = Some("PPP");
         l.type_base = l.pl_base;
-        l.off_linktype = l.off_linkpl + l.off_nl + 6;
+        l.off_linktype = l.off_linkpl.wrapping_add(l.off_nl + 6);
         l.hdr_base = l.pl_base;
         l.off_linkhdr = l.off_linktype;
         if l.pl_base != link::Base::Packet {
             self.var.hdr = self.var.pl;
         }
-        l.off_linkpl += l.off_nl + 8;
+        l.off_linkpl = l.off_linkpl.wrapping_add(l.off_nl + 8);
         l.off_nl = 0;
         Ok(f)
     }

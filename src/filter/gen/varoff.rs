@@ -105,13 +105,17 @@ impl Gen {
 
     /// A load at `off` from the link payload.
     pub fn ld_pl(&mut self, size: u16, off: u32) -> Result<Vec<Insn>, String> {
-        self.ld_at(self.link.pl_base, size, self.link.off_linkpl + off)
+        self.ld_at(
+            self.link.pl_base,
+            size,
+            self.link.off_linkpl.wrapping_add(off),
+        )
     }
 
     /// A load at `off` from the network-layer header.
     pub fn ld_nl(&mut self, size: u16, off: u32) -> Result<Vec<Insn>, String> {
         let nl = self.link.off_nl;
-        self.ld_pl(size, nl + off)
+        self.ld_pl(size, nl.wrapping_add(off))
     }
 
     /// The scratch word with the run-time payload offset, if the link has one (loads

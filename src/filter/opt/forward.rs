@@ -104,25 +104,20 @@ pub fn run(g: &mut Graph, entry: usize, budget: &mut Budget) -> Safety {
                 arrive(&mut at, b, to, &st, &mut t);
             }
             None => {
-                for outcome in [true, false] {
-                    es.clone_from(&st);
+                // The false edge works on a copy; the true edge then takes the state.
+                es.clone_from(&st);
+                for outcome in [false, true] {
+                    let es = if outcome { &mut st } else { &mut es };
                     if let Some(c) = operand {
                         es.learn(&t, op(code), c, outcome);
                     }
-                    let to = thread(
-                        g,
-                        &live,
-                        &mut t,
-                        &mut es,
-                        if outcome { jt } else { jf },
-                        budget,
-                    );
+                    let to = thread(g, &live, &mut t, es, if outcome { jt } else { jf }, budget);
                     if outcome {
                         g.blocks[b].jt = to;
                     } else {
                         g.blocks[b].jf = to;
                     }
-                    arrive(&mut at, b, to, &es, &mut t);
+                    arrive(&mut at, b, to, es, &mut t);
                 }
             }
         }

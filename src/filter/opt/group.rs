@@ -18,6 +18,7 @@ use std::collections::HashMap;
 
 use super::dead;
 use super::forward::Safety;
+use super::merge;
 use crate::bpf::insn::*;
 use crate::bpf::Insn;
 use crate::filter::cfg::{Graph, Target};
@@ -41,25 +42,17 @@ fn simple(g: &Graph, b: usize) -> Option<&[Insn]> {
 /// Regroups every chain; `safe` are the forward pass's flags. Returns the chains changed.
 pub fn run(g: &mut Graph, entry: usize, safe: &mut Safety) -> usize {
     let n = g.blocks.len();
-    let mut preds = vec![0u32; n];
-    for b in entry..n {
-        let blk = &g.blocks[b];
-        for t in [blk.jt, blk.jf] {
-            if let Target::Block(x) = t {
-                preds[x] += 1;
-            }
-        }
-    }
-    let live = dead::live_in(g);
-    let live_at = |t: Target| match t {
-        Target::Block(x) => live[x],
-        _ => 0,
-    };
+    // Only reachable blocks count: the forward pass's threading leaves blocks behind that
+    // no edge from the entry reaches any more.
+    let (preds, reach) = merge::pred_counts(g, entry);
+    // Liveness, computed when a chain first needs it (regrouping a chain changes no
+    // block's live registers: its blocks load A before reading it).
+    let mut live: Option<Vec<u32>> = None;
     let all_safe = |g: &Graph, safe: &Safety, b: usize| safe.all(b, g.blocks[b].stmts.len());
     let mut in_chain = vec![false; n];
     let mut changed = 0;
     for b0 in entry..n {
-        if in_chain[b0] || simple(g, b0).is_none() {
+        if in_chain[b0] || !reach[b0] || simple(g, b0).is_none() {
             continue;
         }
         let t = g.blocks[b0].jt;
@@ -80,7 +73,15 @@ pub fn run(g: &mut Graph, entry: usize, safe: &mut Safety) -> usize {
             in_chain[c] = true;
         }
         let f = g.blocks[cur].jf;
-        if chain.len() < 3 || (live_at(t) | live_at(f)) & dead::A != 0 {
+        if chain.len() < 3 {
+            continue;
+        }
+        let live = live.get_or_insert_with(|| dead::live_in(g));
+        let live_at = |t: Target| match t {
+            Target::Block(x) => live[x],
+            _ => 0,
+        };
+        if (live_at(t) | live_at(f)) & dead::A != 0 {
             continue;
         }
         // Tests grouped by their statements, groups in order of first appearance.

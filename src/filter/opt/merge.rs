@@ -60,7 +60,7 @@ fn bypass_empty(g: &mut Graph, entry: usize) {
 
 /// Predecessor counts of the blocks reachable from `entry` (unreachable blocks: 0) and
 /// which blocks are reachable.
-fn pred_counts(g: &Graph, entry: usize) -> (Vec<u32>, Vec<bool>) {
+pub fn pred_counts(g: &Graph, entry: usize) -> (Vec<u32>, Vec<bool>) {
     let n = g.blocks.len();
     let mut reach = vec![false; n];
     let mut preds = vec![0u32; n];

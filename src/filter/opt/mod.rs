@@ -6,7 +6,8 @@
 //!    and jump threading.
 //! 3. [`group`]: the tests of an `or` chain grouped by the value they load.
 //! 4. [`dead`]: dead statements that cannot reject.
-//! 5. [`peep`]: folds the transport-header index arithmetic into the load.
+//! 5. [`peep`]: folds the transport-header index arithmetic into the load (bounded with
+//!    [`range`], an interval analysis, when it is not an IPv4 header length).
 //! 6. [`merge`]: empty blocks, single-predecessor merging, identical blocks, renumbering.
 //!
 //! Steps 2–6 repeat while the program shrinks, at most [`MAX_ROUNDS`] times; then
@@ -24,6 +25,7 @@ pub mod forward;
 pub mod group;
 pub mod merge;
 pub mod peep;
+pub mod range;
 pub mod tree;
 pub mod vn;
 
@@ -117,7 +119,7 @@ pub fn optimize(g: &mut Graph, entry: usize) -> usize {
         let mut safe = forward::run(g, entry, &mut budget);
         group::run(g, entry, &mut safe);
         dead::run(g, &safe);
-        peep::run(g);
+        peep::run(g, entry);
         entry = merge::run(g, entry);
         // Another round costs a full sweep; on big graphs stop once a round gains < 1%.
         let after = size(g);
