@@ -54,6 +54,14 @@ fn l4(sport: u16, dport: u16) -> Vec<u8> {
     v
 }
 
+fn ah_then_tcp() -> Vec<u8> {
+    let mut v = vec![60, 4, 0, 0];
+    v.resize(24, 0);
+    v.extend_from_slice(&[6, 0, 0, 0, 0, 0, 0, 0]);
+    v.extend_from_slice(&l4(22, 80));
+    v
+}
+
 /// Network-layer payloads with their Ethernet type.
 fn network() -> Vec<(u16, Vec<u8>)> {
     vec![
@@ -70,6 +78,9 @@ fn network() -> Vec<(u16, Vec<u8>)> {
             vec![0, 1, 8, 0, 6, 4, 0, 1, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4],
         ),
         (0x6003, vec![0x81, 0, 2, 4, 0, 0, 0, 0]),
+        // An authentication header of (4 + 2) * 4 bytes, destination options, then TCP.
+        (0x86dd, ipv6(51, &ah_then_tcp())),
+        (0x0800, ipv4(51, 0, &ah_then_tcp())),
     ]
 }
 
@@ -404,6 +415,9 @@ const EXPRESSIONS: &[&str] = &[
     "outbound",
     "link proto \\ip",
     "link host $a7",
+    "protochain 6",
+    "ip6 protochain 6",
+    "ip protochain 17",
 ];
 
 /// libpcap's code for `geneve` on a link type whose payload offset is computed at run time

@@ -178,7 +178,7 @@ impl Gen {
         s.push(stmt(BPF_MISC | BPF_TAX, 0));
         s.push(ldb_x(0));
         s.push(stmt(BPF_ALU | BPF_ADD | BPF_K, 2));
-        s.push(stmt(BPF_ALU | BPF_MUL | BPF_K, 8));
+        s.push(stmt(BPF_ALU | BPF_MUL | BPF_K, 4));
         s.push(stmt(BPF_MISC | BPF_TAX, 0));
         s.push(stmt(BPF_LD | BPF_MEM, reg));
         s.push(Step::Ja(head));
