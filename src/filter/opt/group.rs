@@ -3,8 +3,10 @@
 //! Input: a graph in topological order, right after [`super::forward`], with its flags
 //! "statement cannot reject". A chain is a run of blocks `b0 -> b1 -> ... -> bn` linked by
 //! their false branches, each block after `b0` having only its chain predecessor, every
-//! block a "simple test" (`ld [k]`, optionally `and #m`, then a constant comparison) sending
-//! its true branch to the same target T; the chain leaves to F from `bn`'s false branch.
+//! block a "simple test" (`ld [k]` or `ld [x + k]`, optionally `and #m`, then a constant
+//! comparison) sending its true branch to the same target T; the chain leaves to F from
+//! `bn`'s false branch. No block of a chain writes X, so equal statements load equal values
+//! wherever they stand in it.
 //! Output: the same chain with its tests reordered so that equal loads are adjacent and each
 //! is loaded once: `ld [26]; jeq h1; jeq h2 ...; ld [30]; jeq h1; jeq h2 ...` instead of
 //! alternating reloads (a `host` list).
@@ -30,7 +32,7 @@ type Group = (Vec<Insn>, Vec<(u16, u32)>);
 fn simple(g: &Graph, b: usize) -> Option<&[Insn]> {
     let blk = &g.blocks[b];
     let s = &blk.stmts[..];
-    let load_ok = |i: &Insn| class(i.code) == BPF_LD && mode(i.code) == BPF_ABS;
+    let load_ok = |i: &Insn| class(i.code) == BPF_LD && matches!(mode(i.code), BPF_ABS | BPF_IND);
     let ok = match s {
         [l] => load_ok(l),
         [l, m] => load_ok(l) && m.code == BPF_ALU | BPF_AND | BPF_K,

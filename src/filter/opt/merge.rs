@@ -7,6 +7,9 @@
 //! replaces a block by one that executes the same statements and reaches the same
 //! successors, so every packet takes the same instructions minus empty jumps:
 //! - a block without statements whose branches agree is replaced by its successor;
+//! - a block whose both branches reject is replaced by the rejection: its statements can
+//!   only end the program with 0 too (a load past the capture, a division by zero), so
+//!   every packet entering it is rejected either way;
 //! - a block whose branches agree, followed by a block that has no other predecessor,
 //!   absorbs that block;
 //! - blocks with the same statements, test and successors become one (the later one, so
@@ -37,7 +40,8 @@ fn is_empty_pass(g: &Graph, b: usize) -> bool {
     blk.stmts.is_empty() && blk.jt == blk.jf
 }
 
-/// Points every edge past empty blocks whose branches agree.
+/// Points every edge past empty blocks whose branches agree, and straight to the rejection
+/// past blocks that reject on both branches.
 fn bypass_empty(g: &mut Graph, entry: usize) {
     let n = g.blocks.len();
     // resolved[b]: where a jump to b ends up.
@@ -52,7 +56,7 @@ fn bypass_empty(g: &mut Graph, entry: usize) {
         let blk = &mut g.blocks[b];
         blk.jt = jt;
         blk.jf = jf;
-        if b != entry && is_empty_pass(g, b) {
+        if b != entry && (is_empty_pass(g, b) || (jt == Target::Reject && jf == Target::Reject)) {
             resolved[b] = jt;
         }
     }

@@ -83,13 +83,15 @@ impl Table {
 }
 
 /// What is known about one value: `lo <= v <= hi`, `v & ones == ones`, `v & zeros == 0`,
-/// and `v` is none of `ne`.
+/// `v & any != 0` (when `any` is not 0: a `jset` with several bits was taken), and `v` is
+/// none of `ne`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Fact {
     pub lo: u32,
     pub hi: u32,
     pub ones: u32,
     pub zeros: u32,
+    pub any: u32,
     ne: [u32; MAX_NE],
     n_ne: u8,
 }
@@ -100,6 +102,7 @@ impl Fact {
         hi: u32::MAX,
         ones: 0,
         zeros: 0,
+        any: 0,
         ne: [0; MAX_NE],
         n_ne: 0,
     };
@@ -127,7 +130,17 @@ impl Fact {
             || c > self.hi
             || c & self.zeros != 0
             || self.ones & !c != 0
+            || (self.any != 0 && c & self.any == 0)
             || self.ne[..self.n_ne as usize].contains(&c)
+    }
+
+    /// A mask `m` with `v & m != 0` known, or 0.
+    fn some_bit_of(&self) -> u32 {
+        if self.any != 0 {
+            self.any
+        } else {
+            self.ones
+        }
     }
 
     /// The outcome of `v <op> k` when this fact decides it.
@@ -156,7 +169,8 @@ impl Fact {
                 }
             }
             BPF_JSET => {
-                if self.ones & k != 0 {
+                if self.ones & k != 0 || (self.any != 0 && self.any & !k == 0) {
+                    // A bit of k is set, or some bit of `any`, all of which are in k.
                     Some(true)
                 } else if k & !self.zeros == 0 || self.hi < (k & k.wrapping_neg()) {
                     // Every bit of k is known clear, or v is below k's lowest bit.
@@ -194,6 +208,9 @@ impl Fact {
             (BPF_JSET, true) => {
                 if k.is_power_of_two() {
                     self.ones |= k;
+                } else if self.any == 0 || k.count_ones() < self.any.count_ones() {
+                    // One such mask is kept: the narrower one decides more tests.
+                    self.any = k;
                 }
                 self.lo = self.lo.max(k & k.wrapping_neg());
             }
@@ -230,6 +247,11 @@ impl Fact {
             hi: self.hi.max(o.hi),
             ones: self.ones & o.ones,
             zeros: self.zeros & o.zeros,
+            // v & m1 != 0 on one side and v & m2 != 0 on the other: v & (m1 | m2) != 0.
+            any: match (self.some_bit_of(), o.some_bit_of()) {
+                (0, _) | (_, 0) => 0,
+                (m1, m2) => m1 | m2,
+            },
             ..Fact::TOP
         };
         for &c in &self.ne[..self.n_ne as usize] {
@@ -668,6 +690,24 @@ mod tests {
         assert_eq!(g.decide(BPF_JSET, 0x20), Some(false));
         assert_eq!(g.decide(BPF_JSET, 0x30), None);
         assert_eq!(g.decide(BPF_JEQ, 0x20), Some(false));
+    }
+
+    #[test]
+    fn a_taken_jset_with_several_bits_decides_its_repetition() {
+        let mut f = Fact::TOP;
+        f.refine(BPF_JSET, 0x1fff, true);
+        assert_eq!(f.decide(BPF_JSET, 0x1fff), Some(true));
+        assert_eq!(f.decide(BPF_JSET, 0xffff), Some(true));
+        assert_eq!(f.decide(BPF_JSET, 0x0fff), None);
+        assert_eq!(f.decide(BPF_JEQ, 0), Some(false));
+        assert_eq!(f.decide(BPF_JEQ, 0x2000), Some(false));
+        assert_eq!(f.decide(BPF_JEQ, 0x1), None);
+        let mut g = Fact::TOP;
+        g.refine(BPF_JSET, 0xe000, true);
+        let m = f.meet(&g);
+        assert_eq!(m.decide(BPF_JSET, 0xffff), Some(true));
+        assert_eq!(m.decide(BPF_JSET, 0x1fff), None);
+        assert_eq!(f.meet(&Fact::TOP).decide(BPF_JSET, 0xffff), None);
     }
 
     #[test]
