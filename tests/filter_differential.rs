@@ -18,6 +18,8 @@ mod exprgen;
 mod packetgen;
 #[path = "filter_differential/regressions.rs"]
 mod regressions;
+#[path = "filter_differential/steer.rs"]
+mod steer;
 #[path = "filter_differential/syslib.rs"]
 mod syslib;
 
@@ -157,6 +159,45 @@ struct Figures {
     /// (dlt, expression, optimize) of every compile where one library accepted and the
     /// other refused.
     accept_reject: Vec<(i32, String, bool)>,
+    /// Packets made by steering seeds into the programs' branches (see `steer`).
+    steered: u64,
+    /// Accepted cases (optimize 0) for which some packet was accepted, and rejected.
+    cases_compared: usize,
+    cases_some_accepted: usize,
+    cases_some_rejected: usize,
+}
+
+/// Packets steered into the branches of libpcap's and our unoptimized programs, from a few
+/// seeds spread over the case's packets.
+fn steered_packets(
+    theirs: &[pcap::bpf::Insn],
+    ours: &[pcap::bpf::Insn],
+    pkts: &[Packet],
+) -> Vec<Packet> {
+    const SEEDS: usize = 6;
+    const STEPS: usize = 24;
+    let stride = (pkts.len() / SEEDS).max(1);
+    // An empty packet too: steering grows it load by load, so link types without sample
+    // packets get some as well.
+    let mut seeds: Vec<&[u8]> = vec![&[]];
+    seeds.extend(
+        pkts.iter()
+            .step_by(stride)
+            .take(SEEDS)
+            .map(|p| p.data.as_slice()),
+    );
+    let mut out: Vec<Vec<u8>> = steer::steer(theirs, &seeds, STEPS);
+    for p in steer::steer(ours, &seeds, STEPS) {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out.into_iter()
+        .map(|data| Packet {
+            wire_len: data.len() as u32,
+            data,
+        })
+        .collect()
 }
 
 fn run(dir: &Path, sys: &SysPcap) {
@@ -222,6 +263,8 @@ fn run(dir: &Path, sys: &SysPcap) {
             (c.dlt, pool.get(&c.dlt).map(|v| v.as_slice()).unwrap_or(&[]))
         };
         let mut case_mismatch = false;
+        // Packets steered into both unoptimized programs' branches (filled at optimize 0).
+        let mut steered: Vec<Packet> = Vec::new();
         let mut opt0: Option<(Vec<pcap::bpf::Insn>, pcap::bpf::Program)> = None;
         for opt in [false, true] {
             fig.compiles += 1;
@@ -236,22 +279,33 @@ fn run(dir: &Path, sys: &SysPcap) {
             match (&theirs, &ours) {
                 (Ok(t), Ok(o)) => {
                     fig.accept_agree += 1;
+                    if !opt {
+                        steered = steered_packets(t, o.insns(), pkts);
+                        fig.steered += steered.len() as u64;
+                    }
                     let mut bad = 0u64;
                     let mut first = None;
-                    for (i, p) in pkts.iter().enumerate() {
+                    let (mut some_accepted, mut some_rejected) = (false, false);
+                    for (i, p) in pkts.iter().chain(steered.iter()).enumerate() {
                         let a = sys.filter(t, p);
+                        some_accepted |= a != 0;
+                        some_rejected |= a == 0;
                         let b = o.run(&p.data, p.wire_len);
                         if a != b {
                             bad += 1;
                             first.get_or_insert((i, a, b));
                         }
                     }
-                    let n = pkts.len() as u64;
+                    let n = (pkts.len() + steered.len()) as u64;
                     if !opt {
+                        fig.cases_compared += 1;
+                        fig.cases_some_accepted += usize::from(some_accepted);
+                        fig.cases_some_rejected += usize::from(some_rejected);
                         opt0 = Some((t.clone(), o.clone()));
                     } else if let Some((t0, o0)) = &opt0 {
                         let at = (dlt, c.expr.as_str());
                         opt1.check(sys, (t0, o0), (t, o), pkts, at, &mut report);
+                        opt1.check(sys, (t0, o0), (t, o), &steered, at, &mut report);
                     }
                     if opt {
                         fig.verdicts_opt1 += n;
@@ -369,6 +423,14 @@ fn run(dir: &Path, sys: &SysPcap) {
         .collect();
     println!("  generated packets per link type: {}", gen.join(" "));
     println!(
+        "  packets steered into the programs' branches: {}",
+        fig.steered
+    );
+    println!(
+        "  accepted cases with a packet libpcap accepts: {}/{}, with one it rejects: {}/{}",
+        fig.cases_some_accepted, fig.cases_compared, fig.cases_some_rejected, fig.cases_compared
+    );
+    println!(
         "  fuzz: {} random expressions over {} link types: accept/reject {:.2}%, messages {}/{} = {:.2}%, verdicts {}/{} = {:.4}%",
         fz[0],
         FUZZ_DLTS.len(),
@@ -447,12 +509,15 @@ fn run_regressions(
                 let ours = filter::compile(expr, target, opt);
                 let diff = match (&theirs, &ours) {
                     (Ok(t), Ok(o)) if !opt => {
+                        let steered = steered_packets(t, o.insns(), pkts);
+                        let all = pkts.len() + steered.len();
                         let n = pkts
                             .iter()
+                            .chain(steered.iter())
                             .filter(|p| sys.filter(t, p) != o.run(&p.data, p.wire_len))
                             .count();
-                        verdicts += pkts.len() as u64;
-                        (n > 0).then(|| format!("{n} of {} verdicts", pkts.len()))
+                        verdicts += all as u64;
+                        (n > 0).then(|| format!("{n} of {all} verdicts"))
                     }
                     (Ok(_), Ok(_)) => None,
                     (Err(t), Err(o)) if t == o => None,
@@ -502,8 +567,10 @@ fn fuzz(sys: &SysPcap, pool: &BTreeMap<i32, Vec<Packet>>, report: &mut String) -
                 let pkts = pool.get(&dlt).map(|v| v.as_slice()).unwrap_or(&[]);
                 // Spread over the pool: corpus packets, generated ones and their variants.
                 let step = pkts.len().div_ceil(FUZZ_PACKETS).max(1);
+                let sample: Vec<Packet> = pkts.iter().step_by(step).cloned().collect();
+                let steered = steered_packets(t, o.insns(), &sample);
                 let mut bad = 0;
-                for p in pkts.iter().step_by(step) {
+                for p in sample.iter().chain(steered.iter()) {
                     f[4] += 1;
                     if sys.filter(t, p) == o.run(&p.data, p.wire_len) {
                         f[5] += 1;

@@ -286,6 +286,10 @@ impl Gen {
     fn ld_llc(&mut self, size: u16, off: u32) -> Result<Vec<Insn>, String> {
         use super::link::Kind;
         let l = self.link;
+        if l.pppoes {
+            // PPP (here inside PPPoE) carries OSI packets without an LLC header.
+            return self.ld_pl(size, off - 3);
+        }
         match l.kind {
             Kind::Llc | Kind::Sunatm => Ok(vec![ld(size, l.off_linkpl - 8 + off)]),
             Kind::Ether | Kind::Lane | Kind::Wlan => self.ld_pl(size, off),
