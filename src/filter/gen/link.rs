@@ -438,7 +438,7 @@ impl Gen {
                     ethertype::IP => &[0xd4, 0xf0],
                     ethertype::IPV6 => &[0xc4],
                     ethertype::ARP => &[0xd5, 0xf1],
-                    ethertype::REVARP => &[0xd6, 0xf2],
+                    ethertype::REVARP => &[0xd6],
                     ethertype::ATALK => &[0xdd],
                     _ => &[],
                 };
