@@ -96,12 +96,8 @@ impl Graph {
 
     /// A fragment that is always true (or always false).
     pub fn constant(&mut self, value: bool) -> Frag {
-        let f = self.eq(vec![Insn::stmt(BPF_LD | BPF_IMM, 0)], 0);
-        if value {
-            f
-        } else {
-            self.not(f)
-        }
+        // `0 == 0` or `1 == 0`: the shape libpcap's listings show for a constant.
+        self.eq(vec![Insn::stmt(BPF_LD | BPF_IMM, u32::from(!value))], 0)
     }
 
     fn wire(&mut self, exits: &[Exit], to: Target) {

@@ -2,8 +2,11 @@
 //! "the payload is protocol P" test looks on it (Ethernet type, Linux cooked protocol, BSD
 //! address family, PPP protocol, raw IP version nibble...).
 //!
-//! `vlan`, `mpls` and `pppoes` move these offsets for everything compiled after them, as in
-//! libpcap; [`LinkState`] carries the current values.
+//! `vlan`, `mpls`, `pppoes` and `geneve` move these offsets for everything compiled after
+//! them, as in libpcap; [`LinkState`] carries the current values, each measured from the
+//! start of the packet or from a position computed at run time ([`Base`], see
+//! [`super::varoff`]). Loads go through `ld_hdr` / `ld_type` / `ld_pl` / `ld_nl`, never
+//! straight to an absolute offset, unless the link kind can only be at a fixed one.
 
 use super::Gen;
 use crate::bpf::insn::*;
@@ -63,7 +66,7 @@ pub enum Kind {
     Arcnet,
     /// Solaris ipnet: address family byte.
     Ipnet,
-    /// LocalTalk: no IP at all.
+    /// LocalTalk: AppleTalk only.
     Ltalk,
     /// Sun raw ATM: LLC-encapsulated traffic (the low nibble of byte 0 is 2) with the LLC
     /// header at 4.
@@ -71,8 +74,8 @@ pub enum Kind {
     /// ATM LANE after `lane`: an Ethernet frame after a 2-byte header, LE control frames
     /// (0xff00) excluded.
     Lane,
-    /// 802.11 without a radio header: data frames carry an LLC header after a header
-    /// whose length depends on the frame (see [`Vl`]).
+    /// 802.11, alone or behind a radio header: data frames carry an LLC header after a header
+    /// whose length depends on the frame (see [`super::varoff`]).
     Wlan,
     /// OpenBSD pflog: address family byte; a header whose length is in its first byte.
     Pflog,
@@ -362,6 +365,11 @@ fn ld(size: u16, off: u32) -> Insn {
 }
 
 impl Gen {
+    /// A test no packet passes, as libpcap writes it (`ld #1; jeq #0`).
+    fn never(&mut self) -> Frag {
+        self.g.eq(vec![Insn::stmt(BPF_LD | BPF_IMM, 1)], 0)
+    }
+
     /// `[linktype field + off] == k` (the field may be at a run-time offset).
     fn type_eq(&mut self, size: u16, off: u32, k: u32) -> Result<Frag, String> {
         let s = self.ld_type(size, off)?;
@@ -391,7 +399,7 @@ impl Gen {
                 Some(a) => self.g.or(a, t),
             });
         }
-        Ok(f.unwrap_or_else(|| self.g.constant(false)))
+        Ok(f.unwrap_or_else(|| self.never()))
     }
 
     /// "The link payload is protocol `proto`" (an Ethernet type, or an LLC SAP when ≤ 1500).
@@ -423,14 +431,14 @@ impl Gen {
                 ethertype::IP => self.type_eq(BPF_H, 0, 0x03cc),
                 ethertype::IPV6 => self.type_eq(BPF_H, 0, 0x038e),
                 0xfe => self.type_any(BPF_H, &[0x0381, 0x0382, 0x0383]),
-                _ => Ok(self.g.constant(false)),
+                _ => Ok(self.never()),
             },
             Kind::Arcnet => {
                 let codes: &[u32] = match proto {
                     ethertype::IP => &[0xd4, 0xf0],
                     ethertype::IPV6 => &[0xc4],
                     ethertype::ARP => &[0xd5, 0xf1],
-                    ethertype::REVARP => &[0xd6, 0xf2],
+                    ethertype::REVARP => &[0xd6],
                     ethertype::ATALK => &[0xdd],
                     _ => &[],
                 };
@@ -439,13 +447,15 @@ impl Gen {
             Kind::Ipnet => match proto {
                 ethertype::IP => self.type_eq(BPF_B, 0, 2),
                 ethertype::IPV6 => self.type_eq(BPF_B, 0, 26),
-                _ => Ok(self.g.constant(false)),
+                _ => Ok(self.never()),
             },
-            Kind::Ltalk => Ok(self.g.constant(false)),
+            // LocalTalk carries AppleTalk and nothing else.
+            Kind::Ltalk if proto == ethertype::ATALK => Ok(self.g.constant(true)),
+            Kind::Ltalk => Ok(self.never()),
             Kind::Pflog => match proto {
                 ethertype::IP => self.type_eq(BPF_B, 0, 2),
                 ethertype::IPV6 => self.type_eq(BPF_B, 0, 10),
-                _ => Ok(self.g.constant(false)),
+                _ => Ok(self.never()),
             },
             Kind::Wlan => {
                 // Only data frames carry LLC: not a control frame, and a data frame.
@@ -475,7 +485,7 @@ impl Gen {
                     (ethertype::IP, _) => &[2],
                     (ethertype::IPV6, None) => &[10],
                     (ethertype::IPV6, Some(_)) => &[30, 24, 28],
-                    _ => return Ok(self.g.constant(false)),
+                    _ => return Ok(self.never()),
                 };
                 // Host order is the writer's for a savefile: ours (little-endian) unless the
                 // file is swapped, in which case the field is big-endian as it stands.
@@ -490,7 +500,7 @@ impl Gen {
                 let v = match proto {
                     ethertype::IP => 0x40,
                     ethertype::IPV6 => 0x60,
-                    _ => return Ok(self.g.constant(false)),
+                    _ => return Ok(self.never()),
                 };
                 Ok(self.g.eq(
                     vec![
@@ -506,7 +516,11 @@ impl Gen {
             )),
             Kind::OnlyIp { v6 } => {
                 let want = if v6 { ethertype::IPV6 } else { ethertype::IP };
-                Ok(self.g.constant(proto == want))
+                Ok(if proto == want {
+                    self.g.constant(true)
+                } else {
+                    self.never()
+                })
             }
             Kind::NotImplemented => Err(not_implemented(self.dlt)),
         }
