@@ -2,12 +2,13 @@
 //!
 //! [`Gen`] implements the parser's [`Sink`]: it receives each primitive as the parser
 //! completes it, so errors come out in libpcap's order, and the link-layer offsets that
-//! `vlan`/`mpls`/`pppoes` move apply to everything read after them. One `Gen` compiles one
-//! expression and owns all its state; nothing is global.
+//! `vlan`/`mpls`/`pppoes`/`geneve` move apply to everything read after them. One `Gen`
+//! compiles one expression and owns all its state; nothing is global.
 //!
 //! Submodules, one per family: [`link`] (link layers and their protocol fields),
-//! [`inet`] (IPv4/IPv6/ARP hosts, nets, protocols, ports), [`arith`] (loads, arithmetic,
-//! relations).
+//! [`varoff`] (offsets known only at run time, and the prologue computing them),
+//! [`wlan`] (802.11), [`geneve`] (Geneve tunnels), [`inet`] (IPv4/IPv6/ARP hosts, nets,
+//! protocols, ports), [`arith`] (loads, arithmetic, relations).
 
 pub mod arith;
 pub mod geneve;
@@ -22,7 +23,7 @@ use self::arith::Value;
 use self::link::{ethertype, LinkState};
 use super::ast::*;
 use super::cfg::{Frag, Graph};
-use super::parse::{Sink, QUAL_SYNTAX};
+use super::parse::Sink;
 use crate::bpf::insn::*;
 use crate::bpf::Insn;
 
@@ -576,11 +577,6 @@ impl Sink for Gen {
     type A = Value;
 
     fn prim(&mut self, p: Prim) -> Result<Frag, String> {
-        if let Prim::Id { q, .. } = &p {
-            if q.addr == AddrKind::Undef {
-                return Err(QUAL_SYNTAX.to_string());
-            }
-        }
         Gen::prim(self, p)
     }
     fn and(&mut self, a: Frag, b: Frag) -> Frag {
