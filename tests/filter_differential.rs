@@ -16,6 +16,8 @@
 mod exprgen;
 #[path = "filter_differential/packetgen.rs"]
 mod packetgen;
+#[path = "filter_differential/regressions.rs"]
+mod regressions;
 #[path = "filter_differential/steer.rs"]
 mod steer;
 #[path = "filter_differential/syslib.rs"]
@@ -154,6 +156,9 @@ struct Figures {
     verdicts_opt1: u64,
     verdict_agree_opt1: u64,
     cases_verdict_mismatch: usize,
+    /// (dlt, expression, optimize) of every compile where one library accepted and the
+    /// other refused.
+    accept_reject: Vec<(i32, String, bool)>,
     /// Packets made by steering seeds into the programs' branches (see `steer`).
     steered: u64,
     /// Accepted cases (optimize 0) for which some packet was accepted, and rejected.
@@ -333,22 +338,22 @@ fn run(dir: &Path, sys: &SysPcap) {
                     }
                 }
                 (Ok(_), Err(o)) => {
-                    if !opt {
-                        let _ = writeln!(
-                            report,
-                            "ACCEPT\t{dlt}\t{}\tlibpcap accepts, ours: {o:?}",
-                            c.expr
-                        );
-                    }
+                    fig.accept_reject.push((dlt, c.expr.clone(), opt));
+                    let _ = writeln!(
+                        report,
+                        "ACCEPT{}\t{dlt}\t{}\tlibpcap accepts, ours: {o:?}",
+                        if opt { "-O1" } else { "" },
+                        c.expr
+                    );
                 }
                 (Err(t), Ok(_)) => {
-                    if !opt {
-                        let _ = writeln!(
-                            report,
-                            "REJECT\t{dlt}\t{}\tlibpcap: {t:?}, ours accepts",
-                            c.expr
-                        );
-                    }
+                    fig.accept_reject.push((dlt, c.expr.clone(), opt));
+                    let _ = writeln!(
+                        report,
+                        "REJECT{}\t{dlt}\t{}\tlibpcap: {t:?}, ours accepts",
+                        if opt { "-O1" } else { "" },
+                        c.expr
+                    );
                 }
             }
         }
@@ -356,7 +361,7 @@ fn run(dir: &Path, sys: &SysPcap) {
             fig.cases_verdict_mismatch += 1;
         }
     }
-    for &dlt in FUZZ_DLTS {
+    for &dlt in FUZZ_DLTS.iter().chain(regressions::DLTS) {
         pool.entry(dlt).or_insert_with(|| {
             let mut v: Vec<Packet> = by_dlt.get(&dlt).cloned().unwrap_or_default();
             v.extend(packetgen::packets_for(dlt).into_iter().map(|d| {
@@ -370,6 +375,7 @@ fn run(dir: &Path, sys: &SysPcap) {
         });
     }
     let fz = fuzz(sys, &pool, &mut report);
+    let (reg_compiles, reg_verdicts, reg_bad) = run_regressions(sys, &pool, &mut report);
     opt1.print();
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/filter-differential.txt");
     let _ = std::fs::write(&out, &report);
@@ -436,16 +442,23 @@ fn run(dir: &Path, sys: &SysPcap) {
         fz[4],
         pct(fz[5], fz[4])
     );
+    println!(
+        "  regressions: {} expressions x {} link types x 2 optimize levels = {reg_compiles} compiles, {reg_verdicts} verdicts, {reg_bad} differences",
+        regressions::EXPRESSIONS.len(),
+        regressions::DLTS.len()
+    );
     println!("  differences listed in {}", out.display());
+    assert_eq!(
+        reg_bad, 0,
+        "regression expressions differ from libpcap (see the REGRESSION lines)"
+    );
 
-    // Floors measured when this test was written; they only go up.
-    let accept_pct = pct(fig.accept_agree as u64, fig.compiles as u64);
+    // Issue 3's bar: every compile of the corpus accepted or refused alike (but for the
+    // listed cases where libpcap is demonstrably wrong), every verdict at optimize 0 equal,
+    // messages at least 99% equal. Fuzz floors were measured and only go up.
     let msg_pct = pct(fig.msg_agree as u64, fig.both_reject as u64);
     let verdict_pct = pct(fig.verdict_agree, fig.verdicts);
-    assert!(
-        accept_pct >= FLOOR_ACCEPT,
-        "accept/reject agreement fell to {accept_pct:.2}%"
-    );
+    check_exceptions(sys, &fig.accept_reject);
     assert!(
         msg_pct >= FLOOR_MESSAGE,
         "message agreement fell to {msg_pct:.2}%"
@@ -456,7 +469,12 @@ fn run(dir: &Path, sys: &SysPcap) {
     );
     opt1.assert_done();
     let fuzz_accept = pct(fz[1], fz[0]);
+    let fuzz_msg = pct(fz[3], fz[2]);
     let fuzz_verdict = pct(fz[5], fz[4]);
+    assert!(
+        fuzz_msg >= FLOOR_FUZZ_MESSAGE,
+        "fuzz message agreement fell to {fuzz_msg:.2}%"
+    );
     assert!(
         fuzz_accept >= FLOOR_FUZZ_ACCEPT,
         "fuzz accept/reject agreement fell to {fuzz_accept:.2}%"
@@ -465,6 +483,58 @@ fn run(dir: &Path, sys: &SysPcap) {
         fuzz_verdict >= FLOOR_FUZZ_VERDICT,
         "fuzz verdict agreement fell to {fuzz_verdict:.4}%"
     );
+}
+
+/// [`regressions::EXPRESSIONS`] on [`regressions::DLTS`] at both optimize levels: accept or
+/// refuse alike with the same message, and at optimize 0 the same verdicts. Returns
+/// (compiles, verdicts compared, differences).
+fn run_regressions(
+    sys: &SysPcap,
+    pool: &BTreeMap<i32, Vec<Packet>>,
+    report: &mut String,
+) -> (u64, u64, u64) {
+    let (mut compiles, mut verdicts, mut bad) = (0, 0, 0);
+    for &dlt in regressions::DLTS {
+        let pkts = pool.get(&dlt).map(|v| v.as_slice()).unwrap_or(&[]);
+        for expr in regressions::EXPRESSIONS {
+            for opt in [false, true] {
+                compiles += 1;
+                let theirs = sys.compile(dlt, 262144, expr, opt, 0xffff_ff00);
+                let target = Target {
+                    linktype: dlt,
+                    snaplen: 262144,
+                    netmask: 0xffff_ff00,
+                    savefile: None,
+                };
+                let ours = filter::compile(expr, target, opt);
+                let diff = match (&theirs, &ours) {
+                    (Ok(t), Ok(o)) if !opt => {
+                        let steered = steered_packets(t, o.insns(), pkts);
+                        let all = pkts.len() + steered.len();
+                        let n = pkts
+                            .iter()
+                            .chain(steered.iter())
+                            .filter(|p| sys.filter(t, p) != o.run(&p.data, p.wire_len))
+                            .count();
+                        verdicts += all as u64;
+                        (n > 0).then(|| format!("{n} of {all} verdicts"))
+                    }
+                    (Ok(_), Ok(_)) => None,
+                    (Err(t), Err(o)) if t == o => None,
+                    (t, o) => Some(format!(
+                        "libpcap {:?}, ours {:?}",
+                        t.as_ref().map(|_| "accepts"),
+                        o.as_ref().map(|_| "accepts")
+                    )),
+                };
+                if let Some(d) = diff {
+                    bad += 1;
+                    let _ = writeln!(report, "REGRESSION\t{dlt}\t{expr}\t-O{}\t{d}", opt as u8);
+                }
+            }
+        }
+    }
+    (compiles, verdicts, bad)
 }
 
 /// The bounded fuzz run: random expressions per link type, and packets per comparison.
@@ -495,10 +565,12 @@ fn fuzz(sys: &SysPcap, pool: &BTreeMap<i32, Vec<Packet>>, report: &mut String) -
             (Ok(t), Ok(o)) => {
                 f[1] += 1;
                 let pkts = pool.get(&dlt).map(|v| v.as_slice()).unwrap_or(&[]);
-                let pkts = &pkts[..pkts.len().min(FUZZ_PACKETS)];
-                let steered = steered_packets(t, o.insns(), pkts);
+                // Spread over the pool: corpus packets, generated ones and their variants.
+                let step = pkts.len().div_ceil(FUZZ_PACKETS).max(1);
+                let sample: Vec<Packet> = pkts.iter().step_by(step).cloned().collect();
+                let steered = steered_packets(t, o.insns(), &sample);
                 let mut bad = 0;
-                for p in pkts.iter().chain(steered.iter()) {
+                for p in sample.iter().chain(steered.iter()) {
                     f[4] += 1;
                     if sys.filter(t, p) == o.run(&p.data, p.wire_len) {
                         f[5] += 1;
@@ -539,11 +611,79 @@ fn fuzz(sys: &SysPcap, pool: &BTreeMap<i32, Vec<Packet>>, report: &mut String) -
     f
 }
 
-const FLOOR_ACCEPT: f64 = 99.4;
 const FLOOR_MESSAGE: f64 = 99.9;
 const FLOOR_VERDICT: f64 = 100.0;
-const FLOOR_FUZZ_ACCEPT: f64 = 98.9;
+const FLOOR_FUZZ_ACCEPT: f64 = 99.9;
+const FLOOR_FUZZ_MESSAGE: f64 = 99.5;
 const FLOOR_FUZZ_VERDICT: f64 = 100.0;
+
+/// A corpus compile where libpcap 1.10.3 is wrong and we do not copy it, with the packet
+/// that proves it: libpcap's optimizer says the expression "rejects all packets", but its
+/// own unoptimised program accepts `evidence`.
+struct Exception {
+    dlt: i32,
+    expr: &'static str,
+    evidence: &'static [u8],
+}
+
+/// `A & 0xffffffff == 0` is folded wrongly by libpcap's optimizer into "never" (see
+/// docs/filter-differences.md): a packet starting with zero bytes matches.
+const EXCEPTIONS: &[Exception] = &[
+    Exception {
+        dlt: 12,
+        expr: "link[0:1] & 0xFFFFFFFF == 0",
+        evidence: &[0x00, 0x00, 0x00, 0x00],
+    },
+    Exception {
+        dlt: 12,
+        expr: "link[0:2] & 0xFFFFFFFF == 0",
+        evidence: &[0x00, 0x00, 0x00, 0x00],
+    },
+];
+
+/// Fails unless every accept/reject disagreement is a listed exception at optimize 1 whose
+/// evidence still holds, and every listed exception still occurs (so the list stays true).
+fn check_exceptions(sys: &SysPcap, found: &[(i32, String, bool)]) {
+    let unexplained: Vec<_> = found
+        .iter()
+        .filter(|(dlt, expr, opt)| {
+            !(*opt && EXCEPTIONS.iter().any(|e| e.dlt == *dlt && e.expr == expr))
+        })
+        .collect();
+    assert!(
+        unexplained.is_empty(),
+        "{} compiles accepted by one library and refused by the other: {unexplained:?}",
+        unexplained.len()
+    );
+    for e in EXCEPTIONS {
+        assert!(
+            found
+                .iter()
+                .any(|(d, x, opt)| *opt && *d == e.dlt && x == e.expr),
+            "exception no longer occurs, remove it: {} on {}",
+            e.expr,
+            e.dlt
+        );
+        assert!(
+            sys.compile(e.dlt, 262144, e.expr, true, u32::MAX).is_err(),
+            "libpcap now accepts {} at optimize 1",
+            e.expr
+        );
+        let prog = sys
+            .compile(e.dlt, 262144, e.expr, false, u32::MAX)
+            .expect("libpcap compiles it unoptimised");
+        let pkt = Packet {
+            data: e.evidence.to_vec(),
+            wire_len: e.evidence.len() as u32,
+        };
+        assert_ne!(
+            sys.filter(&prog, &pkt),
+            0,
+            "libpcap's own unoptimised {} no longer accepts the evidence",
+            e.expr
+        );
+    }
+}
 
 /// The optimizer's part of the comparison (issue 4). A packet is *truncated* for a case when
 /// libpcap's unoptimized program faults on it (a load past the captured bytes, or a division

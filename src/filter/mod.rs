@@ -84,7 +84,9 @@ fn compile_tokens(
         )]));
     };
     let mut entry = g.finish(&frag);
-    if optimize && !g.no_optimize {
+    // libpcap skips the optimizer for code it cannot handle (`protochain`'s loop).
+    let optimize = optimize && !g.no_optimize;
+    if optimize {
         entry = opt::optimize(&mut g.g, entry);
     }
     let insns = if optimize {
@@ -92,6 +94,17 @@ fn compile_tokens(
     } else {
         emit::emit(&g.g, entry, target.snaplen)
     };
+    // libpcap refuses a program its optimizer reduced to a lone `ret #0`. Ours may keep loads
+    // in front (they may fault, which rejects too), so straight-line code ending in `ret #0`
+    // counts; code that still branches does not (libpcap's optimizer keeps such code too,
+    // e.g. behind 802.11's run-time payload offset).
+    let rejects_all = insns.iter().all(|i| {
+        let class = i.code & 0x07;
+        class != BPF_JMP && (class != BPF_RET || (i.code == BPF_RET | BPF_K && i.k == 0))
+    });
+    if optimize && rejects_all {
+        return Err("expression rejects all packets".to_string());
+    }
     Ok(Program::new(insns))
 }
 

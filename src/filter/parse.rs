@@ -255,10 +255,14 @@ impl<'t, S: Sink> Parser<'t, S> {
                         true
                     }
                     Some(Tok::Num(_) | Tok::Op(Op::LParen)) => match self.after_pnum(j) {
+                        // A number is an id when `and`/`or` follows, or after a `not`.
                         Some(a) => {
                             let t = self.peek_at(a);
-                            Self::is_and(t) || Self::is_or(t)
+                            !Self::is_arith_follow(t)
+                                && (Self::is_and(t) || Self::is_or(t) || j > i + 1)
                         }
+                        // `( not ( id ) )`: an id in parentheses after a `not`.
+                        None if j > i + 1 => self.id_starts_at(j),
                         None => false,
                     },
                     _ => false,
@@ -596,6 +600,12 @@ impl<'t, S: Sink> Parser<'t, S> {
             _ => {}
         }
         if let Some(p) = pqual {
+            // A protocol name stands alone only before `and`, `or` or `)`: anything else is a
+            // syntax error met before the name's own code is generated (`link 1.2.3.4`).
+            let t = self.peek();
+            if !(Self::is_and(t) || Self::is_or(t) || t == Some(&Tok::Op(Op::RParen))) {
+                return syntax();
+            }
             return self.prim(Prim::Proto(p));
         }
         let Some(Tok::Kw(kw)) = self.bump() else {

@@ -104,28 +104,51 @@ pub fn port(name: &str) -> Option<(u32, Option<u32>)> {
     }
 }
 
-/// A port number or service name.
-fn port_or_number(text: &str) -> Result<(u32, Option<u32>), String> {
-    if !text.is_empty() && text.bytes().all(|c| c.is_ascii_digit()) {
-        let v: u64 = text.parse().unwrap_or(u64::MAX);
-        if v > 65535 {
-            return Err(format!("illegal port number {v} > 65535"));
-        }
-        return Ok((v as u32, None));
+/// C's `sscanf("%d")` at the front of `text` (the scanner hands over no blanks): a sign,
+/// digits, the value `strtol` gives narrowed to an int; and the rest of the text.
+fn scan_int(text: &str) -> Option<(i32, &str)> {
+    let b = text.as_bytes();
+    let sign = usize::from(matches!(b.first(), Some(b'-' | b'+')));
+    let digits = b[sign..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 0 {
+        return None;
     }
-    port(text).ok_or_else(|| format!("unknown port in range '{text}'"))
+    let end = sign + digits;
+    let v: i64 = text[..end]
+        .parse()
+        .unwrap_or(if b[0] == b'-' { i64::MIN } else { i64::MAX });
+    Some((v as i32, &text[end..]))
 }
 
-/// `lo-hi` with numbers or service names.
-pub fn port_range(text: &str) -> Result<(u32, u32, Option<u32>), String> {
-    let Some((a, b)) = text.split_once('-') else {
-        let (p, proto) = port(text).ok_or_else(|| format!("unknown port '{text}'"))?;
-        return Ok((p, p, proto));
-    };
-    let (lo, p1) = port_or_number(a)?;
-    let (hi, p2) = port_or_number(b)?;
-    let proto = if p1 == p2 { p1 } else { None };
-    Ok((lo, hi, proto))
+/// A service name or number as `pcap_nametoport` resolves it (through the resolver, so
+/// a number is its own port): the port, and its protocol when only one has it.
+fn range_part(text: &str) -> Option<(i32, Option<u32>)> {
+    let c = CString::new(text).ok()?;
+    let tcp = resolver_port(&c, true);
+    let udp = resolver_port(&c, false);
+    match (tcp, udp) {
+        (Some(t), Some(u)) if t == u => Some((i32::from(t), None)),
+        (Some(t), _) => Some((i32::from(t), Some(IPPROTO_TCP))),
+        (None, Some(u)) => Some((i32::from(u), Some(IPPROTO_UDP))),
+        (None, None) => None,
+    }
+}
+
+/// `lo-hi` as libpcap 1.10.3's `pcap_nametoportrange` reads it: two numbers (`%d-%d`,
+/// anything after them ignored), else two service names or numbers split at the first `-`
+/// with their shared protocol. None for anything else, a single name included.
+pub fn port_range(text: &str) -> Option<(i32, i32, Option<u32>)> {
+    let numbers = scan_int(text).and_then(|(lo, rest)| {
+        let rest = rest.strip_prefix('-')?;
+        Some((lo, scan_int(rest)?.0))
+    });
+    if let Some((lo, hi)) = numbers {
+        return Some((lo, hi, None));
+    }
+    let (a, b) = text.split_once('-')?;
+    let (lo, p1) = range_part(a)?;
+    let (hi, p2) = range_part(b)?;
+    Some((lo, hi, if p1 == p2 { p1 } else { None }))
 }
 
 /// An IP protocol name (/etc/protocols).

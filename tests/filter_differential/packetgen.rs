@@ -165,6 +165,16 @@ fn network_layer() -> Vec<L3> {
             ethertype: 0x86dd,
             bytes: ipv6(60, *s, *d, &ah),
         });
+        // AH first, then destination options, then TCP: the walk goes on after the AH,
+        // from the offset libpcap's AH step computes.
+        let mut ah = vec![60, 4, 0, 0, 0, 0, 1, 0, 0, 0, 0, 9];
+        ah.extend_from_slice(&[0; 12]);
+        ah.extend_from_slice(&[6, 0, 0, 0, 0, 0, 0, 0]);
+        ah.extend(ports(22, 80, 20));
+        out.push(L3 {
+            ethertype: 0x86dd,
+            bytes: ipv6(51, *s, *d, &ah),
+        });
         let mut none = vec![59, 0, 1, 4, 0, 0, 0, 0];
         none.extend(ports(6, 6, 8));
         out.push(L3 {

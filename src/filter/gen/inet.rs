@@ -9,6 +9,7 @@ use crate::bpf::insn::*;
 use crate::bpf::Insn;
 use crate::filter::ast::*;
 use crate::filter::cfg::Frag;
+use crate::filter::parse::QUAL_SYNTAX;
 use crate::names::netdb;
 
 const IPPROTO_TCP: u32 = 6;
@@ -37,15 +38,18 @@ fn parse_hid(text: &str) -> Result<(u32, u32), String> {
     Ok((v << (8 * (4 - n)), 8 * n))
 }
 
-/// A DECnet address `area.node`, as the 16-bit number `area << 10 | node`.
-fn parse_decnet(text: &str) -> Result<u32, String> {
+/// A DECnet address `area.node` as libpcap 1.10.3 reads it: the first two numbers only
+/// (`1.2.3` is 1.2), area in the top 6 bits and node in the low 10, each cut to its field
+/// (`17.1024` is 17.0, `64.1` is 0.1). The scanner only hands over dotted digits.
+fn parse_decnet(text: &str) -> u32 {
+    // Like C's `%d`: an overflowing number saturates and is then cut to an int.
+    let num = |p: Option<&str>| -> u32 {
+        p.map_or(0, |p| p.parse::<i64>().unwrap_or(i64::MAX) as i32 as u32)
+    };
     let mut parts = text.split('.');
-    let area: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
-    let node: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
-    if parts.next().is_some() || area > 63 || node > 1023 {
-        return Err(format!("invalid DECnet address '{text}'"));
-    }
-    Ok(area << 10 | node)
+    let area = num(parts.next());
+    let node = num(parts.next());
+    ((area << 10) & 0xfc00) | (node & 0x3ff)
 }
 
 fn mask_of(bits: u32) -> u32 {
@@ -424,9 +428,10 @@ impl Gen {
     }
 
     /// Ports over IPv6 then IPv4 for the given IP protocols.
+    /// Ports `lo..=hi` (a range test for `portrange`, even of one port, as in libpcap).
     fn ports(&mut self, protos: &[u32], dir: Dir, lo: u32, hi: u32) -> Result<Frag, String> {
         self.check_wlan_dir_of(dir, self.port_what)?;
-        let range = lo != hi;
+        let range = self.port_what == "port ranges";
         let mut test = move |g: &mut Gen, s: Vec<Insn>| -> Frag {
             if range {
                 let a = g.g.test(s.clone(), BPF_JMP | BPF_JGE | BPF_K, lo);
@@ -486,6 +491,11 @@ impl Gen {
 
     /// A service defined for one protocol only, asked for with another.
     fn check_port_proto(&self, q: Qual, name: &str, proto: Option<u32>) -> Result<(), String> {
+        let what = if q.addr == AddrKind::Portrange {
+            "port in range"
+        } else {
+            "port"
+        };
         let want = match q.proto {
             Proto::Tcp => IPPROTO_TCP,
             Proto::Udp => IPPROTO_UDP,
@@ -495,7 +505,7 @@ impl Gen {
         match proto {
             Some(p) if p != want => {
                 let is = if p == IPPROTO_TCP { "tcp" } else { "udp" };
-                Err(format!("port '{name}' is {is}"))
+                Err(format!("{what} '{name}' is {is}"))
             }
             _ => Ok(()),
         }
@@ -557,39 +567,47 @@ impl Gen {
         if !matches!(id, Id::Eid(_) | Id::Aid(_)) && !link_name && !checked_later {
             self.check_wlan_dir(q, what)?;
         }
+        // A bare id after a primitive with no qualifiers to pass on (`tcp and x`) gets
+        // "undefined" ones: each kind of id then fails where libpcap's code for it does.
         match id {
             Id::Num(v)
                 if q.proto == Proto::Decnet
-                    && matches!(q.addr, AddrKind::Default | AddrKind::Host) =>
+                    && matches!(q.addr, AddrKind::Default | AddrKind::Host | AddrKind::Net) =>
             {
                 self.decnet_host(v & 0xffff, q.dir)
             }
             Id::Num(v) => self.num_id(q, v),
-            Id::Hid(text)
-                if q.proto == Proto::Decnet
-                    && matches!(q.addr, AddrKind::Default | AddrKind::Host) =>
-            {
-                let addr = parse_decnet(&text)?;
-                self.decnet_host(addr, q.dir)
-            }
             Id::Hid(text) => {
-                let (v, bits) = parse_hid(&text)?;
-                if q.proto == Proto::Link
-                    && matches!(q.addr, AddrKind::Default | AddrKind::Host | AddrKind::Net)
-                {
-                    return Err("illegal link layer address".into());
+                // The grammar refuses these before the address is read.
+                match q.addr {
+                    AddrKind::Port => return Err("'port' modifier applied to ip host".into()),
+                    AddrKind::Portrange => {
+                        return Err("'portrange' modifier applied to ip host".into())
+                    }
+                    AddrKind::Proto => return Err("'proto' modifier applied to ip host".into()),
+                    AddrKind::Protochain => {
+                        return Err("'protochain' modifier applied to ip host".into())
+                    }
+                    _ => {}
                 }
+                let (v, bits) = if q.proto == Proto::Decnet {
+                    (parse_decnet(&text), 32)
+                } else {
+                    parse_hid(&text)?
+                };
                 match q.addr {
                     AddrKind::Default | AddrKind::Host | AddrKind::Net => {
+                        if q.proto == Proto::Decnet {
+                            return self.decnet_host(v, q.dir);
+                        }
+                        if q.proto == Proto::Link {
+                            return Err("illegal link layer address".into());
+                        }
                         let mask = mask_of(bits);
                         self.host4(v, mask, q, q.addr == AddrKind::Net)
                     }
-                    AddrKind::Port => Err("'port' modifier applied to ip host".into()),
-                    AddrKind::Portrange => Err("'portrange' modifier applied to ip host".into()),
-                    AddrKind::Proto => Err("'proto' modifier applied to ip host".into()),
-                    AddrKind::Protochain => Err("'protochain' modifier applied to ip host".into()),
                     AddrKind::Gateway => Err("'gateway' requires a name".into()),
-                    AddrKind::Undef => Err("syntax error in filter expression".into()),
+                    _ => Err(QUAL_SYNTAX.into()),
                 }
             }
             Id::HidLen(text, len) => {
@@ -601,10 +619,7 @@ impl Gen {
                 if v & !mask != 0 {
                     return Err(format!("non-network bits set in \"{text}/{len}\""));
                 }
-                match q.addr {
-                    AddrKind::Net | AddrKind::Default => self.host4(v, mask, q, true),
-                    _ => Err("Mask syntax for networks only".into()),
-                }
+                self.masked_net(q, v, mask)
             }
             Id::HidMask(text, mtext) => {
                 let (v, _) = parse_hid(&text)?;
@@ -612,10 +627,7 @@ impl Gen {
                 if v & !mask != 0 {
                     return Err(format!("non-network bits set in \"{text} mask {mtext}\""));
                 }
-                match q.addr {
-                    AddrKind::Net | AddrKind::Default => self.host4(v, mask, q, true),
-                    _ => Err("Mask syntax for networks only".into()),
-                }
+                self.masked_net(q, v, mask)
             }
             Id::Hid6(text) | Id::Hid6Len(text, _) if false => unreachable!("{text}"),
             Id::Hid6(text) => self.ip6_id(q, &text, 128, false),
@@ -642,13 +654,21 @@ impl Gen {
                     .unwrap_or(0);
                 let v = (0xd0 + first) & 0xff;
                 match (q.addr, q.proto) {
-                    (AddrKind::Default | AddrKind::Host, Proto::Default | Proto::Link) => {
-                        self.arcnet_host(v, q.dir)
-                    }
+                    (AddrKind::Default | AddrKind::Host, Proto::Link) => self.arcnet_host(v, q.dir),
                     _ => Err("ARCnet address used in non-arc expression".into()),
                 }
             }
             Id::Name(name) => self.name_id(q, &name),
+        }
+    }
+
+    /// `net a.b.c.d/len` and `net a.b.c.d mask m`: networks only (DECnet takes the low 16
+    /// bits of the address as a host).
+    fn masked_net(&mut self, q: Qual, v: u32, mask: u32) -> Result<Frag, String> {
+        match q.addr {
+            AddrKind::Net if q.proto == Proto::Decnet => self.decnet_host(v & 0xffff, q.dir),
+            AddrKind::Net => self.host4(v, mask, q, true),
+            _ => Err("Mask syntax for networks only".into()),
         }
     }
 
@@ -675,7 +695,7 @@ impl Gen {
         }
         match q.addr {
             AddrKind::Default | AddrKind::Host | AddrKind::Net => {
-                if with_len && len != 128 && q.addr == AddrKind::Host {
+                if len != 128 && q.addr != AddrKind::Net {
                     return Err("Mask syntax for networks only".into());
                 }
                 self.host6(addr.octets(), m.to_be_bytes(), q, q.addr == AddrKind::Net)
@@ -685,6 +705,11 @@ impl Gen {
     }
 
     fn num_id(&mut self, q: Qual, v: u32) -> Result<Frag, String> {
+        if q.proto == Proto::Link
+            && matches!(q.addr, AddrKind::Default | AddrKind::Host | AddrKind::Net)
+        {
+            return Err("illegal link layer address".into());
+        }
         match q.addr {
             AddrKind::Default | AddrKind::Host => self.host4(v, u32::MAX, q, false),
             AddrKind::Net => {
@@ -759,7 +784,8 @@ impl Gen {
             Proto::Default | Proto::Ip | Proto::Ip6 => {
                 netdb::ip_proto(name).ok_or_else(|| format!("unknown ip proto '{name}'"))
             }
-            _ => netdb::ip_proto(name).ok_or_else(|| format!("unknown protocol: {name}")),
+            // Other qualifiers have no protocol names at all.
+            _ => Err(format!("unknown protocol: {name}")),
         }
     }
 
@@ -831,9 +857,19 @@ impl Gen {
             }
             AddrKind::Portrange => {
                 self.port_protos(q, "portrange", None)?;
-                let (lo, hi, proto) = netdb::port_range(name)?;
+                let (lo, hi, proto) = netdb::port_range(name)
+                    .ok_or_else(|| format!("unknown port in range '{name}'"))?;
                 self.check_port_proto(q, name, proto)?;
                 let protos = self.port_protos(q, "portrange", proto)?;
+                for p in [lo, hi] {
+                    if p < 0 {
+                        return Err(format!("illegal port number {p} < 0"));
+                    }
+                    if p > 65535 {
+                        return Err(format!("illegal port number {p} > 65535"));
+                    }
+                }
+                let (lo, hi) = (lo as u32, hi as u32);
                 self.ports(&protos, q.dir, lo.min(hi), lo.max(hi))
             }
             AddrKind::Proto => {

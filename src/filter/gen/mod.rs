@@ -22,7 +22,7 @@ use self::arith::Value;
 use self::link::{ethertype, LinkState};
 use super::ast::*;
 use super::cfg::{Frag, Graph};
-use super::parse::{Sink, QUAL_SYNTAX};
+use super::parse::Sink;
 use crate::bpf::insn::*;
 use crate::bpf::Insn;
 
@@ -576,11 +576,6 @@ impl Sink for Gen {
     type A = Value;
 
     fn prim(&mut self, p: Prim) -> Result<Frag, String> {
-        if let Prim::Id { q, .. } = &p {
-            if q.addr == AddrKind::Undef {
-                return Err(QUAL_SYNTAX.to_string());
-            }
-        }
         Gen::prim(self, p)
     }
     fn and(&mut self, a: Frag, b: Frag) -> Frag {

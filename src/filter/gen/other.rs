@@ -47,10 +47,15 @@ const PF_ACTIONS: &[(&str, u32)] = &[
     ("nobinat", 7),
     ("rdr", 8),
     ("nordr", 9),
+    ("synproxy-drop", 10),
 ];
 
+/// libpcap compares pflog names without regard to case.
 fn lookup(table: &[(&str, u32)], name: &str) -> Option<u32> {
-    table.iter().find(|(n, _)| *n == name).map(|&(_, v)| v)
+    table
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|&(_, v)| v)
 }
 
 impl Gen {
@@ -96,7 +101,7 @@ impl Gen {
             Prim::PfReason(NumOrName::Name(n)) => Some(
                 PF_REASONS
                     .iter()
-                    .position(|r| r == n)
+                    .position(|r| r.eq_ignore_ascii_case(n))
                     .ok_or_else(|| format!("unknown PF reason \"{n}\""))? as u32,
             ),
             Prim::PfReason(NumOrName::Num(v)) => Some(*v),
@@ -356,11 +361,11 @@ impl Gen {
     pub fn llc(&mut self, kind: Option<&str>) -> Result<Frag, String> {
         let sub = match kind {
             None => None,
-            Some("i") => Some((0, 0)),
+            Some(k) if k.eq_ignore_ascii_case("i") => Some((0, 0)),
             Some(k) => Some(
                 LLC_TYPES
                     .iter()
-                    .find(|(n, _, _)| *n == k)
+                    .find(|(n, _, _)| n.eq_ignore_ascii_case(k))
                     .map(|&(_, m, v)| (m, v))
                     .ok_or_else(|| format!("unknown LLC type name \"{k}\""))?,
             ),

@@ -13,8 +13,12 @@ fn and_k(k: u32) -> Insn {
     Insn::stmt(BPF_ALU | BPF_AND | BPF_K, k)
 }
 
+/// Names compare without regard to case, as in libpcap.
 fn lookup(table: &[(&str, u32)], name: &str) -> Option<u32> {
-    table.iter().find(|(n, _)| *n == name).map(|&(_, v)| v)
+    table
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|&(_, v)| v)
 }
 
 /// 802.11 frame types and subtypes (type bits included in the subtype codes).
