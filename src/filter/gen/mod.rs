@@ -2,12 +2,13 @@
 //!
 //! [`Gen`] implements the parser's [`Sink`]: it receives each primitive as the parser
 //! completes it, so errors come out in libpcap's order, and the link-layer offsets that
-//! `vlan`/`mpls`/`pppoes` move apply to everything read after them. One `Gen` compiles one
-//! expression and owns all its state; nothing is global.
+//! `vlan`/`mpls`/`pppoes`/`geneve` move apply to everything read after them. One `Gen`
+//! compiles one expression and owns all its state; nothing is global.
 //!
 //! Submodules, one per family: [`link`] (link layers and their protocol fields),
-//! [`inet`] (IPv4/IPv6/ARP hosts, nets, protocols, ports), [`arith`] (loads, arithmetic,
-//! relations).
+//! [`varoff`] (offsets known only at run time, and the prologue computing them),
+//! [`wlan`] (802.11), [`geneve`] (Geneve tunnels), [`inet`] (IPv4/IPv6/ARP hosts, nets,
+//! protocols, ports), [`arith`] (loads, arithmetic, relations).
 
 pub mod arith;
 pub mod geneve;
