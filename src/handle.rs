@@ -11,7 +11,8 @@ use std::sync::{Arc, OnceLock};
 
 use crate::bpf::Program;
 use crate::error::{status, Error, Result};
-use crate::source::{Poll, Source};
+use crate::source::stage::Stage;
+use crate::source::Source;
 
 /// Timestamp precision of the headers a handle delivers (`PCAP_TSTAMP_PRECISION_*`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,6 +152,8 @@ pub struct Pcap {
     pub config: CaptureConfig,
     /// False between `pcap_create` and a successful `pcap_activate`.
     pub activated: bool,
+    /// Packets ready for delivery (see [`crate::source::stage`]).
+    pub stage: Stage,
 }
 
 impl Pcap {
@@ -166,6 +169,7 @@ impl Pcap {
             signals: Arc::new(LoopSignals::default()),
             config: CaptureConfig::default(),
             activated: true,
+            stage: Stage::default(),
         }
     }
 
@@ -185,6 +189,7 @@ impl Pcap {
                 ..CaptureConfig::default()
             },
             activated: false,
+            stage: Stage::default(),
         }
     }
 
@@ -226,13 +231,5 @@ impl Pcap {
         }
         self.filter = Some(program);
         Ok(())
-    }
-
-    /// The next packet that passes the user-space filter, as [`Source::next_packet`] defines.
-    #[inline(always)]
-    pub fn next_packet(&mut self, may_block: bool) -> Result<Poll<'_>> {
-        self.check_activated()?;
-        self.source
-            .next_packet(may_block, self.filter.as_ref(), &self.signals)
     }
 }

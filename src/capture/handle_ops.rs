@@ -141,6 +141,8 @@ impl Pcap {
     /// takes it (then no user-space filter is needed) and drops what the old filter queued.
     /// Returns true when the kernel filters.
     pub fn set_live_filter(&mut self, program: &crate::bpf::Program) -> bool {
+        // The ring's queued packets are let go of: the staged ones point into them.
+        self.stage.clear();
         match self.live() {
             Some(live) => live.set_kernel_filter(program),
             None => false,

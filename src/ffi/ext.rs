@@ -2,18 +2,18 @@
 //! (`pcap_set_fanout_linux` and friends) and batch delivery (`pcap_dispatch_batch`).
 //!
 //! Batch delivery hands a callback a whole ring block (or a chunk of a file) as two arrays,
-//! headers and packet pointers, that live in the handle and are reused from call to call: no
-//! allocation once they have grown to a block's packet count. Like `pcap_dispatch`, the
-//! callback runs with no borrow of the core held, and the loop re-checks the handle's signals
-//! after every callback.
+//! headers and packet pointers: the handle's stage (`source::stage`), reused from call to
+//! call, so no allocation once it has grown to a block's packet count. Like `pcap_dispatch`,
+//! the callback runs with no borrow of the core held, outside the panic boundary, and the
+//! loop re-checks the handle's signals after every callback.
 
 use std::ffi::{c_int, c_uchar, c_uint};
 
+use super::capture::{gate, refill, wait_for, Next};
 use super::{pcap_pkthdr, pcap_stat, with_pcap, with_pcap_status, PcapT};
 use crate::error::status;
 use crate::ffi::types::bpf_program;
-use crate::source::batch::Batch;
-use crate::source::SourceKind;
+use crate::source::stage::WaitState;
 
 /// `pcap_batch_handler`: called once per ring block (or file chunk) with `n` headers and
 /// the `n` matching packet pointers, valid until the callback returns.
@@ -22,12 +22,9 @@ pub type pcap_batch_handler = Option<
     unsafe extern "C" fn(user: *mut u8, hdrs: *const pcap_pkthdr, pkts: *const *const u8, n: c_int),
 >;
 
-/// The arrays a batch is handed over in; they keep their capacity between calls.
-#[derive(Debug, Default)]
-pub struct BatchArrays {
-    headers: Vec<pcap_pkthdr>,
-    packets: Vec<*const u8>,
-}
+/// A batch callback as the loop calls it ("C-unwind": see `ffi::capture`).
+type BatchHandler =
+    unsafe extern "C-unwind" fn(*mut u8, *const pcap_pkthdr, *const *const u8, c_int);
 
 /// `pcap_set_fanout_linux`: between `pcap_create` and `pcap_activate`, asks to join fanout
 /// group `group_id` with `mode` (a `PCAP_FANOUT_*` mode ORed with `PCAP_FANOUT_FLAG_*` flags);
@@ -120,77 +117,72 @@ pub unsafe extern "C" fn pcap_fanout_stats_linux(p: *mut PcapT, ps: *mut pcap_st
 /// chunk of a file) per call. Returns the number of packets delivered, 0 at the end of a file
 /// or when nothing came, `PCAP_ERROR_BREAK` after `pcap_breakloop`, `PCAP_ERROR` on failure.
 /// `cnt` limits the packets over all callbacks (`cnt <= 0`: what is ready; a file to its end).
+/// Like `pcap_dispatch`, it waits and calls back outside the panic boundary, so that a
+/// thread cancellation may unwind through it (see `ffi::capture`).
 ///
 /// # Safety
 /// `p` is NULL or a live `pcap_t`; `callback` is a valid handler for `user`.
 #[no_mangle]
-pub unsafe extern "C" fn pcap_dispatch_batch(
+pub unsafe extern "C-unwind" fn pcap_dispatch_batch(
     p: *mut PcapT,
     cnt: c_int,
     callback: pcap_batch_handler,
     user: *mut c_uchar,
 ) -> c_int {
     // SAFETY: forwarded from the caller.
-    unsafe {
-        with_pcap(p, status::ERROR, |h| {
+    let Some(h) = (unsafe { PcapT::from_ptr(p) }) else {
+        return status::ERROR;
+    };
+    // SAFETY: as above.
+    let cb = unsafe {
+        with_pcap(p, None, |h| {
             let Some(cb) = callback else {
                 h.set_error("pcap_dispatch_batch: NULL callback");
-                return Ok(status::ERROR);
+                return Ok(None);
             };
-            // SAFETY: the caller vouches for the handler and its user pointer.
-            Ok(read_batches(h, cnt, |hdrs, pkts, n| {
-                cb(user, hdrs, pkts, n)
-            }))
+            // SAFETY: "C" and "C-unwind" are the same calling convention; the latter only
+            // admits that an unwind may leave the callee.
+            Ok(Some(std::mem::transmute::<
+                unsafe extern "C" fn(*mut u8, *const pcap_pkthdr, *const *const u8, c_int),
+                BatchHandler,
+            >(cb)))
         })
-    }
-}
-
-/// `pcap_dispatch`'s read step (see `ffi::capture`), a batch at a time.
-fn read_batches(
-    handle: &PcapT,
-    cnt: c_int,
-    mut deliver: impl FnMut(*const pcap_pkthdr, *const *const u8, c_int),
-) -> c_int {
-    let kind = handle.core().source.kind();
+    };
+    let Some(cb) = cb else {
+        return status::ERROR;
+    };
+    let kind = h.core().source.kind();
     let mut delivered: c_int = 0;
+    let mut wait = WaitState::default();
     loop {
-        if let Some(result) = super::capture::loop_gate(handle, kind, delivered) {
-            return result;
+        // Packets left staged by an earlier step pass the gate too (a fill runs it itself).
+        if h.core().stage.remaining() > 0 {
+            if let Some(result) = gate(p, kind, delivered) {
+                return result;
+            }
+        }
+        // The borrow of the core ends before the callback runs.
+        let (hdrs, pkts, n) = h.core().stage.take_all();
+        if n > 0 {
+            let n = n as c_int;
+            // SAFETY: the caller vouches for the handler; the arrays hold n staged packets,
+            // valid until the next call on the handle.
+            unsafe { cb(user, hdrs.cast::<pcap_pkthdr>(), pkts, n) };
+            delivered = delivered.wrapping_add(n);
+            if cnt > 0 && delivered >= cnt {
+                return delivered;
+            }
+            continue;
         }
         let max = if cnt > 0 {
-            (cnt - delivered) as usize
+            cnt.wrapping_sub(delivered) as usize
         } else {
             usize::MAX
         };
-        let (hdrs, pkts, result) = {
-            // SAFETY: the arrays belong to this handle, used by one thread at a time; this
-            // borrow ends before the callback runs (which may even re-enter this function).
-            let arrays = unsafe { &mut *handle.batch_arrays() };
-            arrays.headers.clear();
-            arrays.packets.clear();
-            let result = handle.core().next_batch(delivered == 0, max, |hdr, bytes| {
-                arrays.headers.push(pcap_pkthdr::from(hdr));
-                arrays.packets.push(bytes.as_ptr());
-            });
-            (arrays.headers.as_ptr(), arrays.packets.as_ptr(), result)
-        };
-        match result {
-            Ok(Batch::Packets(n)) => {
-                let n = n as c_int;
-                deliver(hdrs, pkts, n);
-                delivered += n;
-                if cnt > 0 && delivered >= cnt {
-                    return delivered;
-                }
-            }
-            Ok(Batch::Idle) if kind == SourceKind::Live && handle.signals().take_break() => {
-                return status::BREAK
-            }
-            Ok(Batch::Idle | Batch::Eof) => return delivered,
-            Err(err) => {
-                handle.set_error(&err.msg);
-                return err.status;
-            }
+        match refill(p, kind, delivered, max, true, &mut wait) {
+            Next::Deliver => {}
+            Next::Wait(plan) => wait.polled = Some(wait_for(plan)),
+            Next::Return(result) => return result,
         }
     }
 }

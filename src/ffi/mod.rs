@@ -50,8 +50,6 @@ pub struct PcapT {
     errbuf: UnsafeCell<[c_char; PCAP_ERRBUF_SIZE]>,
     /// The header `pcap_next`/`pcap_next_ex` return a pointer to.
     next_header: UnsafeCell<pcap_pkthdr>,
-    /// The header and pointer arrays `pcap_dispatch_batch` reuses from call to call.
-    batch: UnsafeCell<ext::BatchArrays>,
 }
 
 impl PcapT {
@@ -63,7 +61,6 @@ impl PcapT {
             signals,
             errbuf: UnsafeCell::new([0; PCAP_ERRBUF_SIZE]),
             next_header: UnsafeCell::new(pcap_pkthdr::default()),
-            batch: UnsafeCell::new(ext::BatchArrays::default()),
         }))
     }
 
@@ -112,11 +109,6 @@ impl PcapT {
     pub fn set_error(&self, msg: &str) {
         // SAFETY: errbuf is PCAP_ERRBUF_SIZE bytes owned by this handle.
         unsafe { write_errbuf(self.errbuf_ptr(), msg) }
-    }
-
-    /// The arrays `pcap_dispatch_batch` fills (see [`ext::BatchArrays`]).
-    pub fn batch_arrays(&self) -> *mut ext::BatchArrays {
-        self.batch.get()
     }
 
     /// The header storage `pcap_next`/`pcap_next_ex` point callers to.

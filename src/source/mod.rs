@@ -3,12 +3,12 @@
 //! borrows the source's own buffer (a file reader's block, a ring frame): no copy.
 
 pub mod batch;
+pub mod stage;
 
-use crate::bpf::Program;
-use crate::error::{Error, Result};
-use crate::handle::LoopSignals;
-
-/// A delivered packet's header, at the handle's timestamp precision.
+/// A delivered packet's header, at the handle's timestamp precision. Laid out as C's
+/// `struct pcap_pkthdr` on 64-bit Linux (checked in `ffi::capture`), so staged headers are
+/// handed to C as they are.
+#[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PacketHeader {
     /// Seconds since the epoch.
@@ -43,29 +43,6 @@ pub enum Source {
     Live(Box<crate::capture::linux::Live>),
     /// A pcap or pcapng file, pipe or stream.
     Savefile(Box<crate::savefile::Savefile>),
-}
-
-impl Source {
-    /// The next packet that passes `filter`.
-    ///
-    /// `may_block` says whether a live source may wait for one (up to its timeout); the first
-    /// packet of a `pcap_dispatch` may block, the following ones only drain what is ready.
-    /// A source checks `signals` while it waits, so `pcap_breakloop` ends a wait.
-    #[inline(always)]
-    pub fn next_packet(
-        &mut self,
-        may_block: bool,
-        filter: Option<&Program>,
-        signals: &LoopSignals,
-    ) -> Result<Poll<'_>> {
-        match self {
-            Source::Live(live) => live.next_packet(may_block, filter, signals),
-            Source::Savefile(file) => file.next_packet(filter),
-            Source::Dead => Err(Error::new(
-                "Packets aren't available from a pcap_open_dead pcap_t",
-            )),
-        }
-    }
 }
 
 /// The kinds of source, whose loop semantics differ in libpcap.

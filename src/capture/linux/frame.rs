@@ -75,7 +75,6 @@ pub struct LinkAddress {
 /// One captured packet in ring memory the consumer owns for `'a`.
 pub struct Frame<'a> {
     base: *mut u8,
-    room: usize,
     layout: &'static HeaderLayout,
     /// Start and end (relative to `base`) of the packet bytes as delivered so far.
     start: usize,
@@ -84,44 +83,51 @@ pub struct Frame<'a> {
 }
 
 impl<'a> Frame<'a> {
-    /// A view of the frame at `base` with `room` bytes up to the end of its block or slot.
+    /// A view of the frame at `base` with `room` bytes up to the end of its block or slot;
+    /// None when the room cannot even hold the kernel's headers (a damaged ring).
     ///
     /// # Safety
     /// `base..base+room` is mapped, owned by the consumer (handed over by the kernel) for
     /// `'a`, and not otherwise referenced while the frame lives.
     #[inline]
-    pub unsafe fn new(base: *mut u8, room: usize, layout: &'static HeaderLayout) -> Frame<'a> {
+    pub unsafe fn new(
+        base: *mut u8,
+        room: usize,
+        layout: &'static HeaderLayout,
+    ) -> Option<Frame<'a>> {
+        // Checked once: every header field read below lies before `header_end`, inside the
+        // room, and the packet bytes lie after the headers and inside the room.
+        let header_end = layout.sockaddr + SOCKADDR_LL_LEN;
+        if room < header_end {
+            return None;
+        }
         let mut frame = Frame {
             base,
-            room,
             layout,
             start: 0,
             end: 0,
             _owner: PhantomData,
         };
-        // Checked once: the packet bytes lie after the header and inside the frame's room.
-        let header_end = layout.sockaddr + SOCKADDR_LL_LEN;
-        let mac = usize::from(frame.read_u16(layout.mac)).clamp(header_end.min(room), room);
+        let mac = usize::from(frame.read_u16(layout.mac)).clamp(header_end, room);
         let snaplen = frame.read_u32(layout.snaplen) as usize;
         frame.start = mac;
         frame.end = mac + snaplen.min(room - mac);
-        frame
+        Some(frame)
     }
 
-    #[inline]
+    /// Reads a header field; `offset + 4` is at most the header's end (a layout constant).
+    #[inline(always)]
     fn read_u32(&self, offset: usize) -> u32 {
-        if offset + 4 > self.room {
-            return 0;
-        }
-        // SAFETY: in bounds (checked above) of memory the consumer owns; unaligned-safe read.
+        debug_assert!(offset + 4 <= self.layout.sockaddr + SOCKADDR_LL_LEN);
+        // SAFETY: header fields lie within the room (checked in `new`), in memory the
+        // consumer owns; unaligned-safe read.
         unsafe { self.base.add(offset).cast::<u32>().read_unaligned() }
     }
 
-    #[inline]
+    /// Reads a header field, as [`Frame::read_u32`].
+    #[inline(always)]
     fn read_u16(&self, offset: usize) -> u16 {
-        if offset + 2 > self.room {
-            return 0;
-        }
+        debug_assert!(offset + 2 <= self.layout.sockaddr + SOCKADDR_LL_LEN);
         // SAFETY: as in read_u32.
         unsafe { self.base.add(offset).cast::<u16>().read_unaligned() }
     }
@@ -206,12 +212,11 @@ impl<'a> Frame<'a> {
         }
     }
 
-    #[inline]
+    /// Reads a header byte, as [`Frame::read_u32`].
+    #[inline(always)]
     fn byte(&self, offset: usize) -> u8 {
-        if offset >= self.room {
-            return 0;
-        }
-        // SAFETY: in bounds of memory the consumer owns.
+        debug_assert!(offset < self.layout.sockaddr + SOCKADDR_LL_LEN);
+        // SAFETY: as in read_u32.
         unsafe { *self.base.add(offset) }
     }
 

@@ -2,24 +2,27 @@
 //! the packet libpcap would deliver (direction, loopback's outgoing copies, cooked SLL/SLL2
 //! headers, VLAN tags put back, snapshot length, timestamp precision, user-space filter).
 //!
-//! Guarantees: packets are handed out by pointer into the ring (no copy); a block goes back
-//! to the kernel when the reader has left its last packet; a wait ends at the handle's
-//! timeout, when a packet arrives, when `pcap_breakloop` writes the handle's wake-up eventfd,
-//! or with libpcap's error when the interface goes down or away — never a hang.
+//! Guarantees: packets are staged by pointer into the ring (no copy); a block (or run of
+//! frames) goes back to the kernel at the first fill after its packets were staged; the core
+//! never blocks: it plans a wait ([`Live::fill`] returns `Fill::Wait`) that the C-facing loop
+//! performs, and a planned wait ends at the handle's timeout, when a packet arrives, when
+//! `pcap_breakloop` writes the handle's wake-up eventfd, or with libpcap's error when the
+//! interface goes down or away — never a hang.
 
-use std::os::fd::AsRawFd;
+use std::time::{Duration, Instant};
 
 use super::cooked;
 use super::fanout::{self, Membership};
 use super::iface::{self, LookupError};
 use super::linktype::{self, dlt, LinkMapping};
-use super::ring::{BlockRing, Geometry, HeldBlock};
+use super::ring::{Geometry, Ring};
 use super::socket::PacketSocket;
 use super::sys;
 use crate::bpf::Program;
 use crate::error::{status, Error, Result};
 use crate::handle::{CaptureConfig, LoopSignals, Precision};
-use crate::source::{PacketHeader, Poll};
+use crate::source::stage::{Fill, Polled, Stage, WaitPlan, WaitState};
+use crate::source::PacketHeader;
 
 /// libpcap's snapshot length when none (or a nonsensical one) is asked for.
 pub const DEFAULT_SNAPLEN: u32 = 262_144;
@@ -52,22 +55,13 @@ struct Shaper {
     loopback_ifindex: i32,
 }
 
-/// Where one delivered packet lies in the frame, and its header.
-#[derive(Clone, Copy)]
-struct Delivery {
-    header: PacketHeader,
-    start: usize,
-    len: usize,
-}
-
 /// An activated live handle.
 pub struct Live {
     /// The fanout group joined, if any. Declared before the socket so that it leaves the
     /// group's registry before the socket closes.
     pub(crate) fanout: Option<Membership>,
     socket: PacketSocket,
-    ring: BlockRing,
-    held: Option<HeldBlock>,
+    ring: Ring,
     shaper: Shaper,
     device: Option<String>,
     choices: Vec<i32>,
@@ -134,10 +128,19 @@ pub fn geometry(buffer_size: u32, snaplen: u32, timeout_ms: i32, exact: bool) ->
 }
 
 /// A frame ring's frame size (a power of two holding the kernel's header, our headroom and
-/// one packet of up to `min(snaplen, MTU + link header)` bytes) and frame count.
-pub fn frame_geometry(buffer_size: u32, snaplen: u32, mtu: u32) -> (u32, u32) {
+/// one packet of up to `min(snaplen, MTU + link header)` bytes) and frame count. Unless
+/// `exact`, the ring is at least `MIN_RING` too: immediate mode drains the ring on a timer
+/// while traffic is dense, and a stalled reader (a busy machine deschedules it for
+/// milliseconds) must not lose packets meanwhile — libpcap's 2 MiB ring of 1024 MTU-sized
+/// frames lasts 2.3 ms at 450 kpps, 16 MiB lasts 18 ms.
+pub fn frame_geometry(buffer_size: u32, snaplen: u32, mtu: u32, exact: bool) -> (u32, u32) {
     let packet = snaplen.min(mtu.saturating_add(64));
     let frame_size = packet.saturating_add(FRAME_OVERHEAD).next_power_of_two();
+    let buffer_size = if exact {
+        buffer_size
+    } else {
+        buffer_size.max(MIN_RING)
+    };
     (frame_size, (buffer_size / frame_size).max(16))
 }
 
@@ -273,10 +276,11 @@ impl Live {
             // Immediate mode: a frame ring, each frame handed over as soon as it is filled.
             // Frames hold one MTU-sized packet (the snapshot length if smaller).
             let mtu = device.map_or(65_536, |d| iface::mtu(socket.fd(), d));
-            let (frame_size, frame_count) = frame_geometry(buffer, snaplen, mtu);
-            BlockRing::new_frames(socket.fd(), frame_size, frame_count)
+            let (frame_size, frame_count) =
+                frame_geometry(buffer, snaplen, mtu, config.fanout.buffer_from_env);
+            Ring::frames(socket.fd(), frame_size, frame_count)
         } else {
-            BlockRing::new(socket.fd(), shape)
+            Ring::blocks(socket.fd(), shape)
         }
         .map_err(|e| Error::os("can't create rx ring on packet socket", &e))?;
         if config.promisc {
@@ -315,7 +319,6 @@ impl Live {
             fanout: membership,
             socket,
             ring,
-            held: None,
             shaper: Shaper {
                 linktype,
                 cooked: mapping.cooked,
@@ -423,9 +426,6 @@ impl Live {
             k: 0,
         }];
         let _ = self.socket.attach_filter(&reject_all);
-        if let Some(held) = self.held.take() {
-            drop(self.ring.resume(held));
-        }
         self.ring.discard_ready();
         let translated = if reads_vlan_tags(program.insns()) {
             // The kernel strips VLAN tags before the filter runs and we put them back only
@@ -449,170 +449,118 @@ impl Live {
         attached
     }
 
-    /// The next packet, as [`crate::source::Source::next_packet`] defines: the block walk
-    /// below, one packet at a time.
+    /// Stages up to `max` ready packets, as [`crate::source::stage`] defines, without
+    /// blocking: the rest of the current block (or a run of ready frames). When none is ready
+    /// and the step may wait, plans the wait (for the ring, the wake-up eventfd, the handle's
+    /// timeout or immediate mode's drain tick) for the caller to do.
     #[inline]
-    pub fn next_packet(
+    pub fn fill(
         &mut self,
-        may_block: bool,
-        filter: Option<&Program>,
-        signals: &LoopSignals,
-    ) -> Result<Poll<'_>> {
-        let mut found = None;
-        self.walk(may_block, 1, filter, signals, |d, _| found = Some(*d))?;
-        match (found, &self.held) {
-            (Some(d), Some(held)) => Ok(Poll::Packet(
-                d.header,
-                self.ring.held_bytes(held, d.start, d.len),
-            )),
-            _ => Ok(Poll::Idle),
-        }
-    }
-
-    /// Up to `max` packets of one ring block (the one being read, or the next ready one),
-    /// handed to `sink` in order; 0 when none is ready (after waiting, if `may_block`). The
-    /// slices stay valid, and the block stays ours, until the next call on this handle.
-    pub fn next_batch(
-        &mut self,
-        may_block: bool,
+        stage: &mut Stage,
         max: usize,
-        filter: Option<&Program>,
-        signals: &LoopSignals,
-        mut sink: impl FnMut(&PacketHeader, &[u8]),
-    ) -> Result<usize> {
-        self.walk(may_block, max, filter, signals, |d, bytes| {
-            sink(&d.header, bytes)
-        })
-    }
-
-    /// The block walk both deliveries are built on: resumes the held block (or takes the
-    /// next ready one), shapes its frames in order and hands up to `max` deliveries to `sink`,
-    /// never crossing into another block; the block stays held after delivering anything.
-    #[inline]
-    fn walk(
-        &mut self,
         may_block: bool,
-        max: usize,
+        wait: &mut WaitState,
         filter: Option<&Program>,
         signals: &LoopSignals,
-        mut sink: impl FnMut(&Delivery, &[u8]),
-    ) -> Result<usize> {
+    ) -> Result<Fill> {
         if let Some(fault) = &self.fault {
             return Err(fault.clone());
         }
-        let filter = if self.kernel_filter { None } else { filter };
-        loop {
-            if let Some(held) = self.held.take() {
-                let mut block = self.ring.resume(held);
-                let mut walked = 0;
-                while walked < max {
-                    let Some(mut frame) = block.next_frame() else {
-                        break;
-                    };
-                    if let Some(d) = self.shaper.shape(&mut frame, filter) {
-                        sink(&d, &frame.bytes()[..d.len]);
-                        walked += 1;
-                    }
-                }
-                if walked > 0 {
-                    self.held = Some(block.suspend());
-                    return Ok(walked);
-                }
-                // Dropping the exhausted block hands it back to the kernel.
-            }
-            if let Some(block) = self.ring.next_block() {
-                self.held = Some(block.suspend());
-                continue;
-            }
-            if !may_block || self.nonblock {
-                return Ok(0);
-            }
-            if !self.wait(signals)? {
-                return Ok(0);
-            }
+        if let Some(polled) = wait.polled.take() {
+            self.after_poll(polled, signals)?;
         }
+        let filter = if self.kernel_filter { None } else { filter };
+        let shaper = &self.shaper;
+        // Two call sites, each with its own closure, so that the shaping is inlined into the
+        // walk and the frame layout is a constant there.
+        let staged = if self.ring.is_frame_ring() {
+            self.ring
+                .walk_frames(max, |frame| shaper.stage(frame, filter, stage))
+        } else {
+            self.ring
+                .walk_blocks(max, |frame| shaper.stage(frame, filter, stage))
+        };
+        if staged > 0 {
+            return Ok(Fill::Staged);
+        }
+        if !may_block || self.nonblock || signals.break_pending() {
+            return Ok(Fill::Idle);
+        }
+        self.plan_wait(wait, signals)
     }
 
-    /// Waits for the ring; false on a break.
+    /// What to wait for when nothing is ready; `Idle` once a frame ring's timeout has passed.
     ///
     /// As in libpcap on TPACKET_V3, the handle's timeout is the kernel's block retire timer,
     /// not a limit on this wait: an idle interface keeps `pcap_dispatch` waiting (measured:
-    /// libpcap 1.10.3 with a 100 ms timeout never returns on an idle veth).
-    fn wait(&mut self, signals: &LoopSignals) -> Result<bool> {
+    /// libpcap 1.10.3 with a 100 ms timeout never returns on an idle veth). A frame ring's
+    /// wait ends after the timeout, as libpcap's immediate mode does.
+    fn plan_wait(&mut self, wait: &mut WaitState, signals: &LoopSignals) -> Result<Fill> {
         let frame_ring = self.ring.is_frame_ring();
-        let deadline = (frame_ring && self.timeout_ms > 0).then(|| {
-            std::time::Instant::now() + std::time::Duration::from_millis(self.timeout_ms as u64)
-        });
-        loop {
-            if signals.break_pending() {
-                return Ok(false);
-            }
-            let dense = frame_ring && self.pace.update(self.ring.taken());
-            // While the interface is down, look every 100 ms whether it was deleted: the
-            // kernel reports only the going down, not the unregistering that may follow.
-            let mut timeout_ns: i64 = if self.interface_down {
-                self.check_deleted()?;
-                100_000_000
-            } else if dense {
-                DENSE_TICK_NS
-            } else {
-                -1
-            };
-            if let Some(deadline) = deadline {
-                let left = deadline.saturating_duration_since(std::time::Instant::now());
-                if left.is_zero() {
-                    return Ok(false);
-                }
-                let left = left.as_nanos().min(i64::MAX as u128) as i64;
-                timeout_ns = if timeout_ns < 0 {
-                    left
-                } else {
-                    timeout_ns.min(left)
-                };
-            }
-            let mut fds = [
-                libc::pollfd {
-                    fd: self.socket.fd().as_raw_fd(),
-                    // Dense: the socket only reports errors; the tick drains the ring.
-                    events: if dense { 0 } else { libc::POLLIN },
-                    revents: 0,
-                },
-                libc::pollfd {
-                    fd: signals.wake_fd().unwrap_or(-1),
-                    events: libc::POLLIN,
-                    revents: 0,
-                },
-            ];
-            let ts = libc::timespec {
-                tv_sec: timeout_ns.max(0) / 1_000_000_000,
-                tv_nsec: timeout_ns.max(0) % 1_000_000_000,
-            };
-            let ts_ptr = if timeout_ns < 0 {
-                std::ptr::null()
-            } else {
-                &ts as *const libc::timespec
-            };
-            // SAFETY: fds is a valid array of two pollfd structs; ts_ptr is NULL or points to
-            // a live timespec; no signal mask is changed.
-            let n = unsafe { libc::ppoll(fds.as_mut_ptr(), 2, ts_ptr, std::ptr::null()) };
-            if n < 0 {
-                let err = std::io::Error::last_os_error();
-                if err.raw_os_error() == Some(libc::EINTR) {
-                    continue;
-                }
-                return Err(Error::os("can't poll on packet socket", &err));
-            }
-            if fds[1].revents & libc::POLLIN != 0 {
-                signals.drain_wakeup();
-            }
-            let revents = fds[0].revents;
-            if revents & (libc::POLLERR | libc::POLLHUP | libc::POLLNVAL) != 0 {
-                self.socket_fault(revents)?;
-            }
-            if self.ring.ready() {
-                return Ok(true);
-            }
+        if frame_ring && self.timeout_ms > 0 && wait.deadline.is_none() {
+            wait.deadline = Some(Instant::now() + Duration::from_millis(self.timeout_ms as u64));
         }
+        let dense = frame_ring && self.pace.update(self.ring.taken());
+        // While the interface is down, look every 100 ms whether it was deleted: the kernel
+        // reports only the going down, not the unregistering that may follow.
+        let mut timeout_ns: i64 = if self.interface_down {
+            self.check_deleted()?;
+            100_000_000
+        } else if dense {
+            DENSE_TICK_NS
+        } else {
+            -1
+        };
+        if let Some(deadline) = wait.deadline {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Ok(Fill::Idle);
+            }
+            let left = left.as_nanos().min(i64::MAX as u128) as i64;
+            timeout_ns = if timeout_ns < 0 {
+                left
+            } else {
+                timeout_ns.min(left)
+            };
+        }
+        let fds = [
+            libc::pollfd {
+                fd: self.socket.raw_fd(),
+                // Dense: the socket only reports errors; the tick drains the ring.
+                events: if dense { 0 } else { libc::POLLIN },
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: signals.wake_fd().unwrap_or(-1),
+                events: libc::POLLIN,
+                revents: 0,
+            },
+        ];
+        let timeout = (timeout_ns >= 0).then_some(libc::timespec {
+            tv_sec: timeout_ns / 1_000_000_000,
+            tv_nsec: timeout_ns % 1_000_000_000,
+        });
+        Ok(Fill::Wait(WaitPlan { fds, timeout }))
+    }
+
+    /// Looks at what a planned wait returned: a failed poll, a break's wake-up, a socket
+    /// error condition (the interface went down or away).
+    fn after_poll(&mut self, polled: Polled, signals: &LoopSignals) -> Result<()> {
+        if polled.result < 0 {
+            if polled.errno == libc::EINTR {
+                return Ok(());
+            }
+            let err = std::io::Error::from_raw_os_error(polled.errno);
+            return Err(Error::os("can't poll on packet socket", &err));
+        }
+        if polled.revents[1] & libc::POLLIN != 0 {
+            signals.drain_wakeup();
+        }
+        let revents = polled.revents[0];
+        if revents & (libc::POLLERR | libc::POLLHUP | libc::POLLNVAL) != 0 {
+            self.socket_fault(revents)?;
+        }
+        Ok(())
     }
 
     /// While the interface is down: fails for good if it has been deleted since, and
@@ -674,20 +622,21 @@ impl Live {
 }
 
 impl Shaper {
-    /// Applies libpcap's delivery rules to one frame: None when it is skipped.
-    #[inline]
-    fn shape(
+    /// Applies libpcap's delivery rules to one frame and stages it; false when it is skipped.
+    #[inline(always)]
+    fn stage(
         &self,
         frame: &mut super::frame::Frame<'_>,
         filter: Option<&Program>,
-    ) -> Option<Delivery> {
+        stage: &mut Stage,
+    ) -> bool {
         let outgoing = frame.pkttype() == sys::PACKET_OUTGOING;
         if outgoing && frame.ifindex() == self.loopback_ifindex {
-            return None;
+            return false;
         }
         match self.direction {
-            Direction::In if outgoing => return None,
-            Direction::Out if !outgoing => return None,
+            Direction::In if outgoing => return false,
+            Direction::Out if !outgoing => return false,
             _ => {}
         }
         let mut wire_len = frame.wire_len();
@@ -722,21 +671,18 @@ impl Shaper {
         // libpcap's user-space filter only accepts or rejects; unlike the kernel, it does not
         // truncate to the program's return value (measured).
         if filter.is_some_and(|program| program.run(frame.bytes(), wire_len) == 0) {
-            return None;
+            return false;
         }
-        let mut caplen = frame.caplen() as u32;
-        caplen = caplen.min(self.snaplen);
+        let caplen = (frame.caplen() as u32).min(self.snaplen);
         let (sec, nsec) = frame.timestamp();
-        Some(Delivery {
-            header: PacketHeader {
-                ts_sec: i64::from(sec),
-                ts_frac: i64::from(if self.nanos { nsec } else { nsec / 1000 }),
-                caplen,
-                len: wire_len,
-            },
-            start: frame.start(),
-            len: caplen as usize,
-        })
+        let header = PacketHeader {
+            ts_sec: i64::from(sec),
+            ts_frac: i64::from(if self.nanos { nsec } else { nsec / 1000 }),
+            caplen,
+            len: wire_len,
+        };
+        stage.push(header, frame.bytes().as_ptr());
+        true
     }
 }
 

@@ -1,7 +1,7 @@
 //! Linux live capture over AF_PACKET.
 //!
 //! - [`socket`]: the packet socket (bind, promiscuous mode, kernel filter, statistics, send).
-//! - [`ring`]: the TPACKET_V3 block ring, lent block by block ([`ring::BlockRing::next_block`]).
+//! - [`ring`]: the TPACKET_V3 block ring (or immediate mode's V2 frame ring), walked in order.
 //! - [`frame`]: one packet's view in either ring type, and the in-place header rewrites.
 //! - [`fanout`]: PACKET_FANOUT groups and the `OXPCAP_*` environment.
 //! - [`live`]: an activated handle: wait, deliver, libpcap's link-layer rules.

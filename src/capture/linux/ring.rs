@@ -1,15 +1,20 @@
-//! The TPACKET_V3 receive ring: `block_count` blocks of `block_size` bytes, mapped from the
-//! packet socket. The kernel fills a block with many packets and hands it over (status
-//! TP_STATUS_USER) when it is full or its retire timer fires; [`BlockRing::next_block`] lends
-//! the next handed-over block, and dropping the [`Block`] hands it back (TP_STATUS_KERNEL).
+//! The receive ring mapped from the packet socket, in one of two shapes:
 //!
-//! In immediate mode the same type drives a TPACKET_V2 frame ring instead: every frame is a
-//! one-packet "block" with its own status word, handed over as soon as the packet is in it,
-//! so a reader can take packets one by one without the block retire timer's delay.
+//! - a TPACKET_V3 **block ring** (buffered capture): the kernel fills a block with many
+//!   packets and hands it over (status TP_STATUS_USER) when it is full or its retire timer
+//!   fires;
+//! - a TPACKET_V2 **frame ring** (immediate mode): every frame holds one packet and has its
+//!   own status word, handed over as soon as the packet is in it, so packets can be taken one
+//!   by one without the block retire timer's delay.
 //!
-//! Ownership protocol: a block's status word is the only thing both sides write. We read it
+//! [`Ring::walk_blocks`] and [`Ring::walk_frames`] offer the ready packets in ring order to a
+//! visitor, which stages the ones it delivers. What a walk took stays the consumer's (so staged packets stay valid) until
+//! the next walk, which first hands it back; a walk never takes a second block while it has
+//! staged packets from the first, so at most one block (or one run of frames) is held.
+//!
+//! Ownership protocol: a unit's status word is the only thing both sides write. We read it
 //! with Acquire (so the packet bytes the kernel wrote before publishing are visible) and
-//! return the block with a Release store (so our reads and in-place rewrites of its bytes
+//! return the unit with a Release store (so our reads and in-place rewrites of its bytes
 //! happen before the kernel may refill it).
 
 use std::io;
@@ -25,8 +30,10 @@ use super::sys;
 const BLOCK_STATUS: usize = 8;
 const BLOCK_NUM_PKTS: usize = 12;
 const BLOCK_FIRST_PKT: usize = 16;
-/// Offset of `tp_next_offset` in `tpacket3_hdr`.
-const FRAME_NEXT_OFFSET: usize = 0;
+/// How many frames ahead (at the current frame's stride) headers are fetched.
+const PREFETCH_FRAMES: usize = 4;
+/// Bytes of `tpacket3_hdr` before the `sockaddr_ll`: a frame shorter than this is damage.
+const V3_HEADER: usize = 48;
 
 const TP_STATUS_KERNEL: u32 = 0;
 const TP_STATUS_USER: u32 = 1;
@@ -41,7 +48,7 @@ pub struct Geometry {
     pub retire_ms: u32,
 }
 
-/// `struct tpacket_req3`.
+/// `struct tpacket_req3` (its first four fields are `struct tpacket_req`, all V2 reads).
 #[repr(C)]
 struct TpacketReq3 {
     block_size: u32,
@@ -53,36 +60,42 @@ struct TpacketReq3 {
     feature_req_word: u32,
 }
 
-/// A mapped TPACKET_V3 ring (or V2 frame ring); unmapped on drop (the socket's close releases
-/// the kernel side).
-pub struct BlockRing {
+/// What the consumer holds between two walks.
+#[derive(Clone, Copy, Debug)]
+enum Held {
+    Nothing,
+    /// A V3 block: its index, the ring offset of its next unread packet, and how many
+    /// packets are left in it.
+    Block {
+        index: usize,
+        next_packet: usize,
+        remaining: u32,
+    },
+    /// A run of `count` frames of a frame ring, from index `first` (wrapping).
+    Frames {
+        first: usize,
+        count: usize,
+    },
+}
+
+/// A mapped ring; unmapped on drop (the socket's close releases the kernel side).
+pub struct Ring {
     map: MmapRaw,
     /// Bytes and number of units: blocks, or frames in a frame ring.
-    block_size: usize,
-    block_count: usize,
+    unit_size: usize,
+    unit_count: usize,
     /// The unit the kernel fills next, in order.
     next: usize,
     /// True for a TPACKET_V2 frame ring (one packet per unit, status at its start).
     frames: bool,
-    /// Units handed over so far (a frame ring's packet count, for rate estimates).
+    /// Units taken so far (a frame ring's packet count, for rate estimates).
     taken: u64,
+    held: Held,
 }
 
-/// A position inside a block the consumer owns, kept between two calls of a packet-at-a-time
-/// reader. Only [`Block::suspend`] makes one, so holding it proves the block is ours.
-#[derive(Debug)]
-pub struct HeldBlock {
-    index: usize,
-    next_frame: usize,
-    remaining: u32,
-    /// Absolute offset in the ring of the frame handed out last.
-    last_frame: usize,
-}
-
-impl BlockRing {
-    /// Sets up the ring on `fd` (which must already be TPACKET_V3) and maps it.
-    #[inline]
-    pub fn new(fd: BorrowedFd<'_>, geometry: Geometry) -> io::Result<BlockRing> {
+impl Ring {
+    /// Sets up a block ring on `fd` (which must already be TPACKET_V3) and maps it.
+    pub fn blocks(fd: BorrowedFd<'_>, geometry: Geometry) -> io::Result<Ring> {
         let frames_per_block = geometry.block_size / geometry.frame_size;
         let req = TpacketReq3 {
             block_size: geometry.block_size,
@@ -95,29 +108,15 @@ impl BlockRing {
         };
         sys::setsockopt(fd, libc::SOL_PACKET, sys::PACKET_RX_RING, &req)?;
         let len = geometry.block_size as usize * geometry.block_count as usize;
-        let map = MmapOptions::new().len(len).map_raw(fd.as_raw_fd())?;
-        Ok(BlockRing {
-            map,
-            block_size: geometry.block_size as usize,
-            block_count: geometry.block_count as usize,
-            next: 0,
-            frames: false,
-            taken: 0,
-        })
+        Ring::map(fd, len, geometry.block_size, geometry.block_count, false)
     }
 
-    /// Sets up a TPACKET_V2 frame ring of `frame_count` frames of `frame_size` bytes (a power
-    /// of two, so frames are contiguous across the kernel's blocks) on `fd` (already V2).
-    #[inline]
-    pub fn new_frames(
-        fd: BorrowedFd<'_>,
-        frame_size: u32,
-        frame_count: u32,
-    ) -> io::Result<BlockRing> {
+    /// Sets up a frame ring of `frame_count` frames of `frame_size` bytes (a power of two, so
+    /// frames are contiguous across the kernel's blocks) on `fd` (already TPACKET_V2).
+    pub fn frames(fd: BorrowedFd<'_>, frame_size: u32, frame_count: u32) -> io::Result<Ring> {
         let block_size = frame_size.max(64 << 10);
         let frames_per_block = block_size / frame_size;
         let block_count = frame_count.div_ceil(frames_per_block).max(1);
-        // The first four fields are `struct tpacket_req`, all the kernel reads for V2.
         let req = TpacketReq3 {
             block_size,
             block_nr: block_count,
@@ -129,18 +128,29 @@ impl BlockRing {
         };
         sys::setsockopt(fd, libc::SOL_PACKET, sys::PACKET_RX_RING, &req)?;
         let len = block_size as usize * block_count as usize;
+        Ring::map(fd, len, frame_size, frames_per_block * block_count, true)
+    }
+
+    fn map(
+        fd: BorrowedFd<'_>,
+        len: usize,
+        unit: u32,
+        count: u32,
+        frames: bool,
+    ) -> io::Result<Ring> {
         let map = MmapOptions::new().len(len).map_raw(fd.as_raw_fd())?;
-        Ok(BlockRing {
+        Ok(Ring {
             map,
-            block_size: frame_size as usize,
-            block_count: (frames_per_block * block_count) as usize,
+            unit_size: unit as usize,
+            unit_count: count as usize,
             next: 0,
-            frames: true,
+            frames,
             taken: 0,
+            held: Held::Nothing,
         })
     }
 
-    /// Units handed over since the ring was made.
+    /// Units taken since the ring was made.
     #[inline]
     pub fn taken(&self) -> u64 {
         self.taken
@@ -153,9 +163,9 @@ impl BlockRing {
     }
 
     #[inline]
-    fn block_ptr(&self, index: usize) -> *mut u8 {
-        // SAFETY: index < block_count, so the offset is inside the mapping.
-        unsafe { self.map.as_mut_ptr().add(index * self.block_size) }
+    fn unit_ptr(&self, index: usize) -> *mut u8 {
+        // SAFETY: index < unit_count, so the offset is inside the mapping.
+        unsafe { self.map.as_mut_ptr().add(index * self.unit_size) }
     }
 
     #[inline]
@@ -163,140 +173,176 @@ impl BlockRing {
         let offset = if self.frames { 0 } else { BLOCK_STATUS };
         // SAFETY: the status word is a 4-byte aligned u32 inside the mapping (blocks are page
         // aligned, frames 16-byte aligned), shared with the kernel, so accessed only atomically.
-        unsafe { AtomicU32::from_ptr(self.block_ptr(index).add(offset).cast()) }
+        unsafe { AtomicU32::from_ptr(self.unit_ptr(index).add(offset).cast()) }
     }
 
-    /// True when the next block is ready for the consumer.
+    /// True when unit `index` has been handed to the consumer.
     #[inline]
-    pub fn ready(&self) -> bool {
-        // Acquire: pairs with the kernel's publication of the block.
-        self.status_word(self.next).load(Ordering::Acquire) & TP_STATUS_USER != 0
+    fn is_ready(&self, index: usize) -> bool {
+        // Acquire: pairs with the kernel's publication of the unit.
+        self.status_word(index).load(Ordering::Acquire) & TP_STATUS_USER != 0
     }
 
-    /// Lends the next handed-over block, or None if the kernel still owns it.
+    /// Hands unit `index` back to the kernel.
     #[inline]
-    pub fn next_block(&mut self) -> Option<Block<'_>> {
-        if !self.ready() {
-            return None;
-        }
-        let index = self.next;
-        self.next = (self.next + 1) % self.block_count;
-        self.taken += 1;
-        let start = index * self.block_size;
-        if self.frames {
-            return Some(Block {
-                ring: self,
-                held: HeldBlock {
-                    index,
-                    next_frame: start,
-                    remaining: 1,
-                    last_frame: start,
-                },
-            });
-        }
-        let base = self.block_ptr(index);
-        // SAFETY: the block is ours (status USER, read with Acquire); the header fields are
-        // plain u32s at fixed offsets inside it.
-        let (count, first) = unsafe {
-            (
-                base.add(BLOCK_NUM_PKTS).cast::<u32>().read(),
-                base.add(BLOCK_FIRST_PKT).cast::<u32>().read() as usize,
-            )
-        };
-        Some(Block {
-            ring: self,
-            held: HeldBlock {
-                index,
-                next_frame: start + first,
-                remaining: count,
-                last_frame: start,
-            },
-        })
-    }
-
-    /// Lends again a block suspended by [`Block::suspend`].
-    #[inline]
-    pub fn resume(&mut self, held: HeldBlock) -> Block<'_> {
-        Block { ring: self, held }
-    }
-
-    /// `len` bytes from `start` in the frame handed out last from `held`'s block, or an empty
-    /// slice if that range would leave the block.
-    #[inline]
-    pub fn held_bytes(&self, held: &HeldBlock, start: usize, len: usize) -> &[u8] {
-        let block_end = (held.index + 1) * self.block_size;
-        let from = held.last_frame + start;
-        if from + len > block_end {
-            return &[];
-        }
-        // SAFETY: the range lies in a block the consumer owns (a HeldBlock exists only for
-        // those), and nothing mutates it while &self is borrowed.
-        unsafe { std::slice::from_raw_parts(self.map.as_ptr().add(from), len) }
-    }
-
-    /// Hands every ready block back to the kernel unread (after attaching a new filter, no
-    /// packet the old one accepted may be delivered).
-    #[inline]
-    pub fn discard_ready(&mut self) {
-        while let Some(block) = self.next_block() {
-            drop(block);
-        }
-    }
-}
-
-/// A block the consumer owns; dropping it returns it to the kernel.
-pub struct Block<'r> {
-    ring: &'r mut BlockRing,
-    held: HeldBlock,
-}
-
-impl Block<'_> {
-    /// The next packet of this block.
-    #[inline]
-    pub fn next_frame(&mut self) -> Option<Frame<'_>> {
-        if self.held.remaining == 0 {
-            return None;
-        }
-        let block_end = (self.held.index + 1) * self.ring.block_size;
-        let offset = self.held.next_frame;
-        if offset + 48 > block_end {
-            self.held.remaining = 0;
-            return None;
-        }
-        self.held.remaining -= 1;
-        self.held.last_frame = offset;
-        // SAFETY: offset is inside the ring and the block is ours.
-        let base = unsafe { self.ring.map.as_mut_ptr().add(offset) };
-        if self.ring.frames {
-            self.held.next_frame = block_end;
-            // SAFETY: the frame is ours until the block (the frame itself) is dropped.
-            return Some(unsafe { Frame::new(base, block_end - offset, &frame::V2) });
-        }
-        // SAFETY: tp_next_offset is the first u32 of the frame header, inside the block.
-        let step = unsafe { base.add(FRAME_NEXT_OFFSET).cast::<u32>().read_unaligned() } as usize;
-        self.held.next_frame = if step == 0 { block_end } else { offset + step };
-        // SAFETY: the frame lies in a block the consumer owns while self (and so the frame's
-        // borrow of it) lives; its room ends at the block's end.
-        Some(unsafe { Frame::new(base, block_end - offset, &frame::V3) })
-    }
-
-    /// Keeps the block (not returned to the kernel) and its position, for a later
-    /// [`BlockRing::resume`].
-    #[inline]
-    pub fn suspend(self) -> HeldBlock {
-        let this = std::mem::ManuallyDrop::new(self);
-        // SAFETY: `this` is never dropped, so its `held` is moved out exactly once; the
-        // other field is a reference, which needs no drop.
-        unsafe { std::ptr::read(&this.held) }
-    }
-}
-
-impl Drop for Block<'_> {
-    #[inline]
-    fn drop(&mut self) {
-        // Release: our reads and rewrites of the block happen before the kernel reuses it.
-        self.ring
-            .status_word(self.held.index)
+    fn give_back(&self, index: usize) {
+        // Release: our reads and rewrites of the unit happen before the kernel reuses it.
+        self.status_word(index)
             .store(TP_STATUS_KERNEL, Ordering::Release);
     }
+
+    /// Offers ready packets of a block ring in order to `visit`, which returns true for each
+    /// one it staged, until `max` (at least 1) are staged or nothing more is ready; returns how
+    /// many were staged. First hands back what the previous walk took (its packets have been
+    /// delivered or forgotten by now). The visited frames stay the consumer's until the next
+    /// walk.
+    #[inline(always)]
+    pub fn walk_blocks(
+        &mut self,
+        max: usize,
+        mut visit: impl FnMut(&mut Frame<'_>) -> bool,
+    ) -> usize {
+        let mut staged = 0;
+        loop {
+            if let Held::Block {
+                index,
+                mut next_packet,
+                mut remaining,
+            } = self.held
+            {
+                let block_end = (index + 1) * self.unit_size;
+                let base = self.map.as_mut_ptr();
+                while remaining > 0 && staged < max {
+                    if next_packet + V3_HEADER > block_end {
+                        remaining = 0;
+                        break;
+                    }
+                    remaining -= 1;
+                    // SAFETY: next_packet is inside the block, which the consumer owns (status
+                    // USER, read with Acquire) until it is given back.
+                    let at = unsafe { base.add(next_packet) };
+                    // SAFETY: tp_next_offset is the header's first u32, inside the block.
+                    let step = unsafe { at.cast::<u32>().read_unaligned() } as usize;
+                    // SAFETY: the frame lies in the owned block; its room ends at the block's end.
+                    let frame = unsafe { Frame::new(at, block_end - next_packet, &frame::V3) };
+                    next_packet = if step == 0 {
+                        block_end
+                    } else {
+                        next_packet + step
+                    };
+                    // The next frame's address depends on this one's header, so the reads
+                    // would wait for memory one frame at a time. Frames of a burst tend to
+                    // have one size: fetch the headers a few frames ahead at this stride
+                    // (a wrong guess costs one wasted line fill, never a fault).
+                    let ahead = next_packet + PREFETCH_FRAMES * step;
+                    prefetch(base.wrapping_add(ahead));
+                    prefetch(base.wrapping_add(ahead + 64));
+                    if let Some(mut frame) = frame {
+                        if visit(&mut frame) {
+                            staged += 1;
+                        }
+                    }
+                }
+                self.held = Held::Block {
+                    index,
+                    next_packet,
+                    remaining,
+                };
+                if staged > 0 {
+                    // Kept, exhausted or not: the staged packets live in it.
+                    return staged;
+                }
+                self.give_back(index);
+                self.held = Held::Nothing;
+            }
+            if !self.is_ready(self.next) {
+                return 0;
+            }
+            let index = self.next;
+            self.next = (index + 1) % self.unit_count;
+            self.taken += 1;
+            let base = self.unit_ptr(index);
+            // SAFETY: the block is ours (status USER, read with Acquire); the header fields are
+            // plain u32s at fixed offsets inside it.
+            let (count, first) = unsafe {
+                (
+                    base.add(BLOCK_NUM_PKTS).cast::<u32>().read(),
+                    base.add(BLOCK_FIRST_PKT).cast::<u32>().read() as usize,
+                )
+            };
+            self.held = Held::Block {
+                index,
+                next_packet: index * self.unit_size + first,
+                remaining: count,
+            };
+        }
+    }
+
+    /// [`Ring::walk_blocks`] for a frame ring.
+    #[inline(always)]
+    pub fn walk_frames(
+        &mut self,
+        max: usize,
+        mut visit: impl FnMut(&mut Frame<'_>) -> bool,
+    ) -> usize {
+        self.release();
+        let first = self.next;
+        let mut count = 0;
+        let mut staged = 0;
+        while staged < max && count < self.unit_count && self.is_ready(self.next) {
+            let index = self.next;
+            self.next = (index + 1) % self.unit_count;
+            count += 1;
+            // SAFETY: the frame is ours (status USER, read with Acquire) until given back.
+            let frame = unsafe { Frame::new(self.unit_ptr(index), self.unit_size, &frame::V2) };
+            if let Some(mut frame) = frame {
+                if visit(&mut frame) {
+                    staged += 1;
+                }
+            }
+        }
+        self.taken += count as u64;
+        self.held = Held::Frames { first, count };
+        staged
+    }
+
+    /// Hands everything held back to the kernel.
+    #[inline]
+    pub fn release(&mut self) {
+        match self.held {
+            Held::Nothing => {}
+            Held::Block { index, .. } => self.give_back(index),
+            Held::Frames { first, count } => {
+                for i in 0..count {
+                    self.give_back((first + i) % self.unit_count);
+                }
+            }
+        }
+        self.held = Held::Nothing;
+    }
+
+    /// Hands everything held and every ready unit back to the kernel unread (after a new
+    /// filter is attached, no packet the old one accepted may be delivered).
+    pub fn discard_ready(&mut self) {
+        self.release();
+        let mut n = 0;
+        while n < self.unit_count && self.is_ready(self.next) {
+            self.give_back(self.next);
+            self.next = (self.next + 1) % self.unit_count;
+            self.taken += 1;
+            n += 1;
+        }
+    }
+}
+
+/// Asks the CPU to start loading the cache line at `at` (a hint: never faults, may do nothing).
+#[inline(always)]
+fn prefetch(at: *const u8) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch reads nothing architecturally and never faults, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(at.cast())
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = at;
 }

@@ -2,8 +2,11 @@
 //! "the payload is protocol P" test looks on it (Ethernet type, Linux cooked protocol, BSD
 //! address family, PPP protocol, raw IP version nibble...).
 //!
-//! `vlan`, `mpls` and `pppoes` move these offsets for everything compiled after them, as in
-//! libpcap; [`LinkState`] carries the current values.
+//! `vlan`, `mpls`, `pppoes` and `geneve` move these offsets for everything compiled after
+//! them, as in libpcap; [`LinkState`] carries the current values, each measured from the
+//! start of the packet or from a position computed at run time ([`Base`], see
+//! [`super::varoff`]). Loads go through `ld_hdr` / `ld_type` / `ld_pl` / `ld_nl`, never
+//! straight to an absolute offset, unless the link kind can only be at a fixed one.
 
 use super::Gen;
 use crate::bpf::insn::*;
@@ -71,8 +74,8 @@ pub enum Kind {
     /// ATM LANE after `lane`: an Ethernet frame after a 2-byte header, LE control frames
     /// (0xff00) excluded.
     Lane,
-    /// 802.11 without a radio header: data frames carry an LLC header after a header
-    /// whose length depends on the frame (see [`Vl`]).
+    /// 802.11, alone or behind a radio header: data frames carry an LLC header after a header
+    /// whose length depends on the frame (see [`super::varoff`]).
     Wlan,
     /// OpenBSD pflog: address family byte; a header whose length is in its first byte.
     Pflog,

@@ -2,12 +2,13 @@
 //!
 //! [`Gen`] implements the parser's [`Sink`]: it receives each primitive as the parser
 //! completes it, so errors come out in libpcap's order, and the link-layer offsets that
-//! `vlan`/`mpls`/`pppoes` move apply to everything read after them. One `Gen` compiles one
-//! expression and owns all its state; nothing is global.
+//! `vlan`/`mpls`/`pppoes`/`geneve` move apply to everything read after them. One `Gen`
+//! compiles one expression and owns all its state; nothing is global.
 //!
 //! Submodules, one per family: [`link`] (link layers and their protocol fields),
-//! [`inet`] (IPv4/IPv6/ARP hosts, nets, protocols, ports), [`arith`] (loads, arithmetic,
-//! relations).
+//! [`varoff`] (offsets known only at run time, and the prologue computing them),
+//! [`wlan`] (802.11), [`geneve`] (Geneve tunnels), [`inet`] (IPv4/IPv6/ARP hosts, nets,
+//! protocols, ports), [`arith`] (loads, arithmetic, relations).
 
 pub mod arith;
 pub mod geneve;
@@ -187,11 +188,12 @@ impl Gen {
             Prim::Vlan(id) => self.vlan(id),
             Prim::Mpls(label) => self.mpls(label),
             Prim::Pppoed => self.linktype(ethertype::PPPOED),
-            Prim::Inbound | Prim::Outbound if self.dlt == 8 => {
-                // SLIP: a direction byte, 0 for what came in, anything else went out.
+            Prim::Inbound | Prim::Outbound if self.dlt == 8 && !self.in_tunnel() => {
+                // SLIP: a direction byte, 0 for what came in, anything else went out. (libpcap
+                // builds the constant it compares with first, so it gets the first word.)
+                let c = self.arith_num(0)?;
                 let a = self.arith_num(0)?;
                 let b = self.arith_load(Proto::Link, a, 1)?;
-                let c = self.arith_num(0)?;
                 let came_in = self.arith_relation(RelOp::Eq, b, c)?;
                 Ok(if matches!(p_kind, PrimKind::Inbound) {
                     came_in

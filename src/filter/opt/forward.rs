@@ -18,7 +18,9 @@
 //! program returns what the old one returned: only statements proved redundant or
 //! non-rejecting are skipped, and facts come only from tests and loads on every path.
 //! Cost: each block is visited once, each threading hop is charged to the [`Budget`], and
-//! states have a bounded size, so the pass is linear in the graph.
+//! states have a bounded size, so the pass is linear in the graph. The states waiting at
+//! blocks not yet visited live in a pool whose slots (and their buffers) are reused, so the
+//! pass allocates only while the number of waiting states grows.
 
 use super::dead;
 use super::vn::{State, Table, REG_A, REG_X};
