@@ -77,12 +77,9 @@ done < "$tests/TESTLIST"
 
 results=$TCPDUMP_DIFF_WORK/results
 tcpdump_diff_run "$cases" > "$results"
-# Known compiler gaps (src/filter/gen): these entries differ today and are reported as XFAIL
-# (an XFAIL that starts passing is reported too, so the list can shrink).
-declare -A known=(
-  [geneve-vni]="the filter compiler rejects 'geneve' ('Geneve(Some(11)) is not supported by this compiler yet')"
-  [geneve-tcp]="the filter compiler rejects 'geneve' ('Geneve(None) is not supported by this compiler yet')"
-)
+# Known differences, reported as XFAIL (an XFAIL that starts passing is reported too, so the
+# list can shrink). None today: every entry must be identical.
+declare -A known=()
 xfail=0
 while read -r status name _; do
   name=${name%:}

@@ -79,6 +79,9 @@ impl Gen {
             _ => return Err("data size must be 1, 2, or 4".to_string()),
         };
         let mut stmts = index.stmts;
+        // libpcap takes the result's word first (before any run-time link offset's word the
+        // load needs), then gives the index's back.
+        let reg = self.alloc_reg()?;
         let cond = match proto {
             Proto::Link | Proto::Radio => {
                 stmts.extend(self.link_index_load(proto, index.reg, sz)?);
@@ -136,8 +139,6 @@ impl Gen {
             }
             _ => return Err("unsupported index operation".to_string()),
         };
-        // libpcap takes the result's word before it gives the index's back.
-        let reg = self.alloc_reg()?;
         self.free_reg(index.reg);
         stmts.push(Insn::stmt(BPF_ST, reg));
         Ok(Value { stmts, reg, cond })

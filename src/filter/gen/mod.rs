@@ -188,11 +188,12 @@ impl Gen {
             Prim::Vlan(id) => self.vlan(id),
             Prim::Mpls(label) => self.mpls(label),
             Prim::Pppoed => self.linktype(ethertype::PPPOED),
-            Prim::Inbound | Prim::Outbound if self.dlt == 8 => {
-                // SLIP: a direction byte, 0 for what came in, anything else went out.
+            Prim::Inbound | Prim::Outbound if self.dlt == 8 && !self.in_tunnel() => {
+                // SLIP: a direction byte, 0 for what came in, anything else went out. (libpcap
+                // builds the constant it compares with first, so it gets the first word.)
+                let c = self.arith_num(0)?;
                 let a = self.arith_num(0)?;
                 let b = self.arith_load(Proto::Link, a, 1)?;
-                let c = self.arith_num(0)?;
                 let came_in = self.arith_relation(RelOp::Eq, b, c)?;
                 Ok(if matches!(p_kind, PrimKind::Inbound) {
                     came_in
