@@ -312,6 +312,11 @@ impl Gen {
 
     /// `iso proto n`.
     pub fn iso_proto(&mut self, n: u32) -> Result<Frag, String> {
+        if self.link.kind == super::link::Kind::Frelay && !self.link.pppoes {
+            // Frame Relay: the Q.922 UI control byte and the NLPID together, as libpcap.
+            let s = self.ld_type(BPF_H, 0)?;
+            return Ok(self.g.eq(s, 0x0300 | n));
+        }
         let iso = self.linktype(0xfe)?;
         let s = self.ld_llc(BPF_B, 3)?;
         let t = self.g.eq(s, n);
