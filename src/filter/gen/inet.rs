@@ -290,6 +290,9 @@ impl Gen {
             // PPP (here inside PPPoE) carries OSI packets without an LLC header.
             return self.ld_pl(size, off - 3);
         }
+        if let Some(at) = l.tunnel_osi {
+            return self.ld_pl(size, at.wrapping_add(off - 3));
+        }
         match l.kind {
             Kind::Llc | Kind::Sunatm => Ok(vec![ld(size, l.off_linkpl - 8 + off)]),
             Kind::Ether | Kind::Lane | Kind::Wlan => self.ld_pl(size, off),
