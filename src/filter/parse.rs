@@ -209,6 +209,43 @@ impl<'t, S: Sink> Parser<'t, S> {
         )
     }
 
+    /// Whether an arithmetic expression can start at `i` (after any `(`): a number, a minus,
+    /// `len` or `proto[`. Anything else makes a parenthesis a boolean one, whatever follows
+    /// its `)`, as libpcap's parser decides token by token.
+    fn arith_starts_at(&self, mut i: usize) -> bool {
+        while self.peek_at(i) == Some(&Tok::Op(Op::LParen)) {
+            i += 1;
+        }
+        match self.peek_at(i) {
+            Some(Tok::Num(_) | Tok::Op(Op::Minus) | Tok::Kw(Kw::Len)) => true,
+            Some(Tok::Kw(Kw::Proto(_))) => self.peek_at(i + 1) == Some(&Tok::Op(Op::LBracket)),
+            _ => false,
+        }
+    }
+
+    /// Whether tokens `from..to` hold a comparison or a boolean operator: then the
+    /// parentheses around them are a boolean expression's.
+    fn boolean_inside(&self, from: usize, to: usize) -> bool {
+        self.toks[from..to.min(self.toks.len())]
+            .iter()
+            .any(|(t, _)| {
+                matches!(
+                    t,
+                    Tok::Op(
+                        Op::Gt
+                            | Op::Ge
+                            | Op::Lt
+                            | Op::Le
+                            | Op::Eq
+                            | Op::Ne
+                            | Op::AndAnd
+                            | Op::OrOr
+                            | Op::Bang
+                    ) | Tok::Kw(Kw::And | Kw::Or | Kw::Not)
+                )
+            })
+    }
+
     /// The index after a `pnum` (NUM or parenthesised pnum) starting at `i`, if one is there.
     fn after_pnum(&self, mut i: usize) -> Option<usize> {
         let mut opens = 0;
@@ -283,7 +320,7 @@ impl<'t, S: Sink> Parser<'t, S> {
             }
             self.pos += 1;
             let (g, q2) = if self.id_starts_at(self.pos) {
-                self.id(q)?
+                self.id(q, true)?
             } else {
                 self.term(q)?
             };
@@ -318,7 +355,10 @@ impl<'t, S: Sink> Parser<'t, S> {
                 let arith = if let Some(after) = self.after_pnum(self.pos) {
                     Self::is_arith_follow(self.peek_at(after))
                 } else {
-                    close != usize::MAX && Self::is_arith_follow(self.peek_at(close + 1))
+                    close != usize::MAX
+                        && Self::is_arith_follow(self.peek_at(close + 1))
+                        && self.arith_starts_at(self.pos + 1)
+                        && !self.boolean_inside(self.pos + 1, close)
                 };
                 if arith {
                     return self.relation();
@@ -495,8 +535,10 @@ impl<'t, S: Sink> Parser<'t, S> {
         }
     }
 
+    /// The number after `vlan`, `mpls`, `pppoes`, `geneve`, if any. A `(` there can only
+    /// open that number: `vlan (tcp)` is a syntax error before `vlan` is generated.
     fn optional_pnum(&mut self) -> PResult<Option<u32>> {
-        if self.after_pnum(self.pos).is_some() {
+        if self.after_pnum(self.pos).is_some() || self.peek() == Some(&Tok::Op(Op::LParen)) {
             Ok(Some(self.pnum()?))
         } else {
             Ok(None)
@@ -559,7 +601,7 @@ impl<'t, S: Sink> Parser<'t, S> {
                 dir: dir.unwrap_or(Dir::Default),
                 addr: addr.unwrap_or(AddrKind::Default),
             };
-            return self.id(q);
+            return self.id(q, false);
         }
         let Some(t) = self.peek() else {
             return match pqual {
@@ -759,8 +801,24 @@ impl<'t, S: Sink> Parser<'t, S> {
         Ok(Some(d))
     }
 
+    /// After a number read as an id where it could also start arithmetic (`strict`: an id
+    /// after `and`/`or`), libpcap's parser needs the next token to choose, and anything but
+    /// `and`, `or`, `)` or the end is a syntax error met before the id's code is generated.
+    fn num_id(&mut self, q: Qual, v: u32, strict: bool) -> PResult<S::F> {
+        let t = self.peek();
+        if strict
+            && !(t.is_none()
+                || Self::is_and(t)
+                || Self::is_or(t)
+                || t == Some(&Tok::Op(Op::RParen)))
+        {
+            return syntax();
+        }
+        self.sink.prim(Prim::Id { q, id: Id::Num(v) })
+    }
+
     /// id: nid | pnum | ( pid )
-    fn id(&mut self, q: Qual) -> PResult<(S::F, Qual)> {
+    fn id(&mut self, q: Qual, strict: bool) -> PResult<(S::F, Qual)> {
         let Some(t) = self.peek() else {
             return syntax();
         };
@@ -768,37 +826,37 @@ impl<'t, S: Sink> Parser<'t, S> {
             Tok::Kw(Kw::Not) | Tok::Op(Op::Bang) => {
                 self.pos += 1;
                 self.enter()?;
-                let (f, q2) = self.id(q)?;
+                let (f, q2) = self.id(q, strict)?;
                 self.leave();
                 Ok((self.sink.not(f), q2))
             }
             Tok::Op(Op::LParen) => {
                 if self.after_pnum(self.pos).is_some() {
                     let v = self.pnum()?;
-                    return Ok((self.sink.prim(Prim::Id { q, id: Id::Num(v) })?, q));
+                    return Ok((self.num_id(q, v, strict)?, q));
                 }
                 self.pos += 1;
                 self.enter()?;
-                let r = self.pid(q)?;
+                let r = self.pid(q, strict)?;
                 self.leave();
                 if !self.eat_op(Op::RParen) {
                     return syntax();
                 }
                 Ok(r)
             }
-            _ => self.nid_or_num(q),
+            _ => self.nid_or_num(q, strict),
         }
     }
 
     /// pid: nid | qid and id | qid or id   (qid: pnum | pid)
-    fn pid(&mut self, q: Qual) -> PResult<(S::F, Qual)> {
+    fn pid(&mut self, q: Qual, strict: bool) -> PResult<(S::F, Qual)> {
         let (mut f, mut q) = match self.peek() {
             Some(Tok::Op(Op::LParen)) => {
                 let v = self.pnum()?;
-                (self.sink.prim(Prim::Id { q, id: Id::Num(v) })?, q)
+                (self.num_id(q, v, strict)?, q)
             }
-            Some(Tok::Kw(Kw::Not) | Tok::Op(Op::Bang)) => self.id(q)?,
-            _ => self.nid_or_num(q)?,
+            Some(Tok::Kw(Kw::Not) | Tok::Op(Op::Bang)) => self.id(q, strict)?,
+            _ => self.nid_or_num(q, strict)?,
         };
         loop {
             let t = self.peek();
@@ -807,7 +865,7 @@ impl<'t, S: Sink> Parser<'t, S> {
                 return Ok((f, q));
             }
             self.pos += 1;
-            let (g, q2) = self.id(q)?;
+            let (g, q2) = self.id(q, false)?;
             f = if is_and {
                 self.sink.and(f, g)
             } else {
@@ -817,9 +875,9 @@ impl<'t, S: Sink> Parser<'t, S> {
         }
     }
 
-    fn nid_or_num(&mut self, q: Qual) -> PResult<(S::F, Qual)> {
+    fn nid_or_num(&mut self, q: Qual, strict: bool) -> PResult<(S::F, Qual)> {
         let id = match self.bump() {
-            Some(Tok::Num(v)) => Id::Num(*v),
+            Some(Tok::Num(v)) => return Ok((self.num_id(q, *v, strict)?, q)),
             Some(Tok::Id(s)) => Id::Name(s.clone()),
             Some(Tok::Eid(s)) => Id::Eid(s.clone()),
             Some(Tok::Aid(s)) => Id::Aid(s.clone()),

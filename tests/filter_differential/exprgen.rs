@@ -64,7 +64,8 @@ const PORTS: &[&str] = &[
     "smtp-smtp",
 ];
 const LOADS: &[&str] = &[
-    "ip", "ip6", "tcp", "udp", "icmp", "link", "ether", "arp", "icmp6", "radio", "iso",
+    "ip", "ip6", "tcp", "udp", "icmp", "link", "ether", "arp", "icmp6", "radio", "iso", "sctp",
+    "igmp", "pim", "vrrp", "rarp", "decnet", "atalk",
 ];
 const OPS: &[&str] = &["+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>"];
 const RELS: &[&str] = &["=", "==", "!=", ">", ">=", "<", "<="];
@@ -98,6 +99,16 @@ const OTHERS: &[&str] = &[
     "icmp[icmptype] = icmp-echo",
     "byte 8 = 5",
     "gateway foo",
+    "ip6 protochain 17",
+    "ip protochain 6",
+    "decnet host 17.1024",
+    "decnet net 1.2",
+    "portrange 20-21",
+    "portrange ftp-ssh",
+    "action synproxy-drop",
+    "mpls and ip",
+    "mpls 100 and ip6",
+    "vlan and mpls",
 ];
 
 fn arith(r: &mut Rng, depth: u32) -> String {
@@ -107,10 +118,16 @@ fn arith(r: &mut Rng, depth: u32) -> String {
         2 => "len".to_string(),
         3 => {
             let size = [1, 2, 4, 3][r.below(4)];
-            if r.below(2) == 0 {
-                format!("{}[{}]", r.pick(LOADS), arith(r, depth + 1))
+            // Often a small index, so the load lands inside the packets.
+            let index = if r.below(2) == 0 {
+                r.below(48).to_string()
             } else {
-                format!("{}[{}:{}]", r.pick(LOADS), arith(r, depth + 1), size)
+                arith(r, depth + 1)
+            };
+            if r.below(2) == 0 {
+                format!("{}[{index}]", r.pick(LOADS))
+            } else {
+                format!("{}[{index}:{size}]", r.pick(LOADS))
             }
         }
         4 => format!("-{}", arith(r, depth + 1)),

@@ -88,6 +88,25 @@ pub const EXPRESSIONS: &[&str] = &[
     "host 1.1.1.1 and (not ((5)))",
     "host 1.1.1.1 and (not 5)",
     "proto 6 or (not (nosuchhost.invalid))",
+    // Where libpcap's parser needs the next token before it generates anything.
+    "port 80 and 70000 70000",
+    "port 80 and not 70000 tcp",
+    "port 80 and (70000) 5",
+    "port 70000 70000",
+    "vlan (tcp)",
+    "mpls (not 1 > 2)",
+    "(len > 1 or tcp) - 1 > 2",
+    "(94 + len < -ip[ip[0xf885:3]]) -ip[ip[0xf885:3]])",
+    "(link ta 1:2:3:4:5:6) - 1",
+    // Conditions of a transport-layer load around its index's: the link type first.
+    "not len == icmp[(icmp6[4:1])]",
+    "icmp6[icmp[0]] > 1",
+    "tcp[udp[icmp6[1]]] > 1",
+    // Messages that depend on what the link layer has become.
+    "tcp multicast",
+    "geneve and ifname eth0",
+    "pppoes and reason match",
+    "geneve and isis",
     // The scanner's longest match among MAC, IPv6 and "bogus MAC" shapes.
     "host 1:2:34",
     "host ab:cd:ef",

@@ -30,8 +30,6 @@ use super::sys;
 const BLOCK_STATUS: usize = 8;
 const BLOCK_NUM_PKTS: usize = 12;
 const BLOCK_FIRST_PKT: usize = 16;
-/// How many frames ahead (at the current frame's stride) headers are fetched.
-const PREFETCH_FRAMES: usize = 4;
 /// Bytes of `tpacket3_hdr` before the `sockaddr_ll`: a frame shorter than this is damage.
 const V3_HEADER: usize = 48;
 
@@ -230,13 +228,6 @@ impl Ring {
                     } else {
                         next_packet + step
                     };
-                    // The next frame's address depends on this one's header, so the reads
-                    // would wait for memory one frame at a time. Frames of a burst tend to
-                    // have one size: fetch the headers a few frames ahead at this stride
-                    // (a wrong guess costs one wasted line fill, never a fault).
-                    let ahead = next_packet + PREFETCH_FRAMES * step;
-                    prefetch(base.wrapping_add(ahead));
-                    prefetch(base.wrapping_add(ahead + 64));
                     if let Some(mut frame) = frame {
                         if visit(&mut frame) {
                             staged += 1;
@@ -333,16 +324,4 @@ impl Ring {
             n += 1;
         }
     }
-}
-
-/// Asks the CPU to start loading the cache line at `at` (a hint: never faults, may do nothing).
-#[inline(always)]
-fn prefetch(at: *const u8) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch reads nothing architecturally and never faults, whatever the address.
-    unsafe {
-        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(at.cast())
-    };
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = at;
 }

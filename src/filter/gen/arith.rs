@@ -120,8 +120,10 @@ impl Gen {
                 let p = self.proto_abbrev(proto)?;
                 let nofrag = self.ipv4_not_fragment()?;
                 let pn = self.g.and(p, nofrag);
-                let c = self.g.and(ip, pn);
-                self.and_cond(index.cond, Some(c))
+                // libpcap's order: the link type, then the index's own conditions, then
+                // the protocol (it matters when a load of those conditions faults).
+                let inner = self.and_cond(index.cond, Some(pn));
+                inner.map(|c| self.g.and(ip, c))
             }
             Proto::Icmp6 => {
                 stmts.extend(self.index_x(index.reg)?);

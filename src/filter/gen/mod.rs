@@ -279,7 +279,8 @@ impl Gen {
                 let t = self.g.eq(s, 0xff);
                 Ok(self.g.and(ip6, t))
             }
-            _ => Err("only IP multicast filters supported on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel".to_string()),
+            // libpcap 1.10.3 names the link-layer case for every other protocol too.
+            _ => Err("link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel".to_string()),
         }
     }
 

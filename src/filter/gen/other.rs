@@ -59,8 +59,10 @@ fn lookup(table: &[(&str, u32)], name: &str) -> Option<u32> {
 }
 
 impl Gen {
+    /// pflog, and not inside a Geneve tunnel (whose inner frames are Ethernet) nor after
+    /// `pppoes` (PPP from there on).
     fn is_pflog(&self) -> bool {
-        self.dlt == 117
+        self.link.kind == super::link::Kind::Pflog && !self.link.pppoes
     }
 
     /// Compares `bytes` with the packet at `off`, the way libpcap lays it out: words from
