@@ -116,6 +116,12 @@ pub const EXPRESSIONS: &[&str] = &[
     "host 1:2:3:4:5:6.7",
     "host 1:2::",
     "host 1:2:3:4:5:6:7:8:9",
+    "ether host 123456789012",
+    "len = 037777777777",
+    "host \\fe80::1",
+    "host \\a:b",
+    "host _a",
+    "host a_",
     // DECnet: two numbers cut to their fields; nets are hosts of the low 16 bits.
     "decnet host 17.1024",
     "decnet host 64.1",
