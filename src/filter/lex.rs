@@ -25,6 +25,9 @@ pub enum Tok {
     Kw(Kw),
     /// Punctuation and operators.
     Op(Op),
+    /// Where the scanner failed: placed after the last good token, so that the parser meets
+    /// it where libpcap's parser would ask the scanner for its next token.
+    LexError,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -320,14 +323,17 @@ fn named_constant(word: &str) -> Option<u32> {
 /// A token and the byte offset where it starts.
 pub type Spanned = (Tok, usize);
 
-/// Splits `text` into tokens. An error (with libpcap's message) ends the list: the tokens
+/// Splits `text` into tokens. An error (with libpcap's message) ends the list with [`Tok::LexError`]: the tokens
 /// before it are returned with it, because libpcap's parser may report an error in an
 /// earlier primitive before it asks for the bad token.
 pub fn tokenize(text: &str) -> (Vec<Spanned>, Option<String>) {
     let mut out = Vec::new();
     match tokenize_into(text, &mut out) {
         Ok(()) => (out, None),
-        Err(e) => (out, Some(e)),
+        Err(e) => {
+            out.push((Tok::LexError, text.len()));
+            (out, Some(e))
+        }
     }
 }
 

@@ -122,6 +122,9 @@ pub const EXPRESSIONS: &[&str] = &[
     "host \\a:b",
     "host _a",
     "host a_",
+    "wlan . %",
+    "wlan 09 a_b [ 0 >=",
+    "801:2:3:4:5:620-21",
     // DECnet: two numbers cut to their fields; nets are hosts of the low 16 bits.
     "decnet host 17.1024",
     "decnet host 64.1",
