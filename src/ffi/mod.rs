@@ -137,6 +137,7 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 ///
 /// # Safety
 /// `p` is NULL or a live `pcap_t` from this library.
+#[inline]
 pub unsafe fn with_pcap<R: Copy>(
     p: *mut PcapT,
     fail: R,

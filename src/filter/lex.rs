@@ -25,6 +25,9 @@ pub enum Tok {
     Kw(Kw),
     /// Punctuation and operators.
     Op(Op),
+    /// Where the scanner failed: placed after the last good token, so that the parser meets
+    /// it where libpcap's parser would ask the scanner for its next token.
+    LexError,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -320,14 +323,17 @@ fn named_constant(word: &str) -> Option<u32> {
 /// A token and the byte offset where it starts.
 pub type Spanned = (Tok, usize);
 
-/// Splits `text` into tokens. An error (with libpcap's message) ends the list: the tokens
+/// Splits `text` into tokens. An error (with libpcap's message) ends the list with [`Tok::LexError`]: the tokens
 /// before it are returned with it, because libpcap's parser may report an error in an
 /// earlier primitive before it asks for the bad token.
 pub fn tokenize(text: &str) -> (Vec<Spanned>, Option<String>) {
     let mut out = Vec::new();
     match tokenize_into(text, &mut out) {
         Ok(()) => (out, None),
-        Err(e) => (out, Some(e)),
+        Err(e) => {
+            out.push((Tok::LexError, text.len()));
+            (out, Some(e))
+        }
     }
 }
 
@@ -383,26 +389,19 @@ fn tokenize_into(text: &str, out: &mut Vec<Spanned>) -> Result<(), String> {
             b'!' => Some(Op::Bang),
             _ => None,
         };
-        // `\name`: a name even when it is a keyword; `\x` inside takes x as it is.
+        // `\name`: everything up to a blank, `!`, `(` or `)` is a name, taken as it is
+        // (keywords, colons, further backslashes included).
         if c == b'\\' {
-            let mut name = Vec::new();
-            let mut j = i;
-            while j < b.len() {
-                if b[j] == b'\\' && j + 1 < b.len() {
-                    name.push(b[j + 1]);
-                    j += 2;
-                } else if b[j].is_ascii_alphanumeric() || matches!(b[j], b'.' | b'_' | b'-') {
-                    name.push(b[j]);
-                    j += 1;
-                } else {
-                    break;
-                }
-            }
-            if name.is_empty() {
+            let len = b[i + 1..]
+                .iter()
+                .take_while(|&&ch| !matches!(ch, b' ' | b'!' | b'(' | b')' | b'\n' | b'\t'))
+                .count();
+            if len == 0 {
                 return Err(SYNTAX.to_string());
             }
-            out.push((Tok::Id(String::from_utf8_lossy(&name).into_owned()), start));
-            i = j;
+            let name = &b[i + 1..i + 1 + len];
+            out.push((Tok::Id(String::from_utf8_lossy(name).into_owned()), start));
+            i += 1 + len;
             continue;
         }
         // A word: the longest run of characters that may appear in names, numbers and
@@ -475,6 +474,16 @@ fn classify(word: &str) -> Result<(Option<Tok>, usize), String> {
         .take_while(|c| c.is_ascii_alphanumeric() || **c == b'.')
         .count();
     let first = &word[..alnum_run];
+    // Twelve hex digits are a MAC address, even all decimal digits (the scanner's MAC rule
+    // comes before its number rule).
+    if first.len() == 12
+        && is_hex(first)
+        && b.get(12).map_or(true, |c| {
+            !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.'))
+        })
+    {
+        return Ok((Some(Tok::Eid(first.to_string())), 12));
+    }
     if b[0].is_ascii_digit() {
         if first.bytes().all(|c| c.is_ascii_digit() || c == b'.')
             && !first.ends_with('.')
@@ -511,15 +520,15 @@ fn classify(word: &str) -> Result<(Option<Tok>, usize), String> {
             return Ok((Some(Tok::Eid(first.to_string())), 12));
         }
     }
-    // A name: letters, digits and `.-_`, not ending in `-`.
-    if !(b[0].is_ascii_alphanumeric() || b[0] == b'_' || b[0] == b'.') {
+    // A name: a letter or digit, then letters, digits and `.-_`, not ending in `-` or `_`.
+    if !(b[0].is_ascii_alphanumeric() || b[0] == b'.') {
         return Ok((None, 0));
     }
     let mut n = b
         .iter()
         .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
         .count();
-    while n > 1 && b[n - 1] == b'-' {
+    while n > 1 && matches!(b[n - 1], b'-' | b'_') {
         n -= 1;
     }
     let name = &word[..n];

@@ -69,6 +69,8 @@ pub struct Parser<'t, S: Sink> {
     closer: Vec<usize>,
     depth: usize,
     sink: &'t mut S,
+    /// Whether the parser looked at [`Tok::LexError`].
+    met_lex_error: std::cell::Cell<bool>,
 }
 
 type PResult<T> = Result<T, String>;
@@ -102,6 +104,7 @@ impl<'t, S: Sink> Parser<'t, S> {
             closer,
             depth: 0,
             sink,
+            met_lex_error: std::cell::Cell::new(false),
         }
     }
 
@@ -109,7 +112,7 @@ impl<'t, S: Sink> Parser<'t, S> {
     /// pending lexer error, libpcap's next token, comes first).
     pub fn program_keep_pos(&mut self) -> Result<Option<S::F>, (String, bool)> {
         let r = self.program_inner();
-        r.map_err(|e| (e, self.pos >= self.toks.len()))
+        r.map_err(|e| (e, self.met_lex_error.get()))
     }
 
     /// The whole program: None for an empty expression.
@@ -126,8 +129,14 @@ impl<'t, S: Sink> Parser<'t, S> {
         Ok(Some(f))
     }
 
+    /// The next token (the parser's lookahead): meeting the scanner's failure there is
+    /// what makes it libpcap's error (see [`Tok::LexError`]).
     fn peek(&self) -> Option<&'t Tok> {
-        self.toks.get(self.pos).map(|(t, _)| t)
+        let t = self.toks.get(self.pos).map(|(t, _)| t);
+        if t == Some(&Tok::LexError) {
+            self.met_lex_error.set(true);
+        }
+        t
     }
 
     fn peek_at(&self, i: usize) -> Option<&'t Tok> {

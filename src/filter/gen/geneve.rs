@@ -9,7 +9,7 @@
 //! start after the tunnel header). Everything compiled afterwards reads through those
 //! words, as in libpcap 1.10.3.
 
-use super::link::LinkState;
+use super::link::{Kind, LinkState};
 use super::varoff::VarRegs;
 use super::Gen;
 use crate::bpf::insn::*;
@@ -110,6 +110,24 @@ impl Gen {
         Ok(f)
     }
 
+    /// Where this link layer puts OSI packets relative to its payload, when that is not
+    /// after a 3-byte LLC header (None): libpcap keeps it for a tunnel's inner frame.
+    fn osi_offset(&self) -> Option<u32> {
+        let l = &self.link;
+        if l.tunnel_osi.is_some() {
+            return l.tunnel_osi;
+        }
+        if l.pppoes {
+            return Some(0);
+        }
+        match l.kind {
+            Kind::Ether | Kind::Lane | Kind::Wlan | Kind::Llc | Kind::Sunatm => None,
+            Kind::Magic { osi, .. } => Some(osi),
+            Kind::Ipnet => Some(0u32.wrapping_sub(1)),
+            _ => Some(0),
+        }
+    }
+
     /// With A = the UDP header's offset from the network header: the inner positions into
     /// fresh scratch words, and the link layer switched to the inner frame. Always true.
     fn geneve_inner(&mut self) -> Result<Frag, String> {
@@ -162,7 +180,11 @@ impl Gen {
             hdr: Some(hdr),
             pl: Some(pl),
         };
-        self.link = LinkState::geneve_inner();
+        let tunnel_osi = self.osi_offset();
+        self.link = LinkState {
+            tunnel_osi,
+            ..LinkState::geneve_inner()
+        };
         Ok(Frag {
             entry: tunnel.entry,
             ..done

@@ -290,16 +290,8 @@ impl Gen {
             // PPP (here inside PPPoE) carries OSI packets without an LLC header.
             return self.ld_pl(size, off - 3);
         }
-        // Inside a Geneve tunnel libpcap keeps the outer link type's distance from the payload
-        // to the OSI header (PPP's 0 bytes, Ethernet's 3), applied to the inner payload.
-        let outer = super::link::LinkState::for_dlt(self.dlt).map_or(l.kind, |o| o.kind);
-        if outer != l.kind {
-            let delta = match outer {
-                Kind::Llc | Kind::Sunatm | Kind::Ether | Kind::Lane | Kind::Wlan => off,
-                Kind::Magic { osi, .. } => osi.wrapping_add(off - 3),
-                _ => off - 3,
-            };
-            return self.ld_pl(size, delta);
+        if let Some(at) = l.tunnel_osi {
+            return self.ld_pl(size, at.wrapping_add(off - 3));
         }
         match l.kind {
             Kind::Llc | Kind::Sunatm => Ok(vec![ld(size, l.off_linkpl - 8 + off)]),

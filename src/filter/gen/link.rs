@@ -137,6 +137,10 @@ pub struct LinkState {
     pub mpls_depth: u32,
     /// `pppoes` was seen: the payload is PPP.
     pub pppoes: bool,
+    /// Inside a Geneve tunnel whose outer link type puts OSI packets (their NLPID) at a
+    /// given offset from the payload rather than after a 3-byte LLC header: that offset,
+    /// which libpcap keeps for the inner frame.
+    pub tunnel_osi: Option<u32>,
     /// What the link header's fields (MAC addresses, 802.11 frame control) are measured from.
     pub hdr_base: Base,
     /// What `off_linktype` is measured from.
@@ -159,6 +163,7 @@ impl LinkState {
             mpls_ok: false,
             mpls_depth: 0,
             pppoes: false,
+            tunnel_osi: None,
             hdr_base: Base::Packet,
             type_base: Base::Packet,
             pl_base: Base::Packet,
@@ -234,24 +239,34 @@ impl LinkState {
                 pl_base: Base::Pl,
                 ..s(Kind::Pflog, 1, 0)
             },
-            // The network header follows the pseudo-header at a fixed offset, 2 bytes before
-            // the start of the packet (!) where libpcap knows no better.
+            // libpcap's fixed offsets after the pseudo-header: the payload, the network
+            // header within it, OSI packets within it (`osi`); -1 where libpcap knows none,
+            // so loads wrap around to the start of the packet.
             130 | 131 | 134 | 179..=181 => s(juniper(-1), 0, 4),
             137 => s(juniper(10), 0, 4),
             135 => s(juniper(10), 0, 8),
             168 => s(juniper(-1), 0, 6),
             133 | 164 => s(juniper(-1), 0, 12),
-            167 | 178 => s(juniper(3), 0, 32),
-            132 | 136 | 183 | 194 | 200 | 232..=234 | 238 => s(juniper(0), 0, BEFORE_START),
-            165 => s(
-                Kind::Magic {
-                    mask: 0xffff_0000,
-                    magic: 0x55ff_0000,
-                    osi: 0,
-                },
-                0,
-                BEFORE_START,
-            ),
+            167 | 178 => LinkState {
+                off_nl: 18,
+                ..s(juniper(21), 0, 14)
+            },
+            132 | 136 | 183 | 194 | 200 | 232..=234 | 238 => LinkState {
+                off_nl: UNKNOWN,
+                ..s(juniper(-1), 0, UNKNOWN)
+            },
+            165 => LinkState {
+                off_nl: UNKNOWN,
+                ..s(
+                    Kind::Magic {
+                        mask: 0xffff_0000,
+                        magic: 0x55ff_0000,
+                        osi: UNKNOWN,
+                    },
+                    0,
+                    UNKNOWN,
+                )
+            },
             d if known_dlt(d) => s(Kind::NotImplemented, 0, 0),
             _ => return None,
         })
@@ -270,6 +285,7 @@ impl LinkState {
             mpls_ok: true,
             mpls_depth: 0,
             pppoes: false,
+            tunnel_osi: None,
             hdr_base: Base::Packet,
             type_base: Base::Packet,
             pl_base: Base::Packet,
@@ -290,6 +306,7 @@ impl LinkState {
             mpls_ok: true,
             mpls_depth: 0,
             pppoes: false,
+            tunnel_osi: None,
             hdr_base: Base::Hdr,
             type_base: Base::Type,
             pl_base: Base::Pl,
@@ -318,9 +335,9 @@ const fn juniper(osi: i32) -> Kind {
         osi: osi as u32,
     }
 }
-/// libpcap's payload offset for link types whose payload position it does not know: -2
-/// (loads wrap around to the start of the packet).
-const BEFORE_START: u32 = 0u32.wrapping_sub(2);
+/// libpcap's offset for a part of a link layer whose position it does not know: -1 (so a
+/// network header "there" starts 2 bytes before the packet).
+const UNKNOWN: u32 = 0u32.wrapping_sub(1);
 
 /// Whether libpcap 1.10.3's generator accepts this link type at all.
 pub fn known_dlt(dlt: i32) -> bool {

@@ -562,13 +562,13 @@ impl Gen {
         l.mac = link::Mac::None;
         self.vlan_name = Some("PPP");
         l.type_base = l.pl_base;
-        l.off_linktype = l.off_linkpl.wrapping_add(l.off_nl + 6);
+        l.off_linktype = l.off_linkpl.wrapping_add(l.off_nl).wrapping_add(6);
         l.hdr_base = l.pl_base;
         l.off_linkhdr = l.off_linktype;
         if l.pl_base != link::Base::Packet {
             self.var.hdr = self.var.pl;
         }
-        l.off_linkpl = l.off_linkpl.wrapping_add(l.off_nl + 8);
+        l.off_linkpl = l.off_linkpl.wrapping_add(l.off_nl).wrapping_add(8);
         l.off_nl = 0;
         Ok(f)
     }

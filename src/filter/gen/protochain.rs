@@ -102,13 +102,13 @@ impl Gen {
     /// The walk over the header chain, ending with A = the last protocol met.
     fn protochain_walk(&self, v6: bool, v: u32, reg: u32) -> Vec<Insn> {
         let nl = self.nl();
-        let ldb_x = |off: u32| stmt(BPF_LD | BPF_B | BPF_IND, nl + off);
+        let ldb_x = |off: u32| stmt(BPF_LD | BPF_B | BPF_IND, nl.wrapping_add(off));
         let mut s = Vec::new();
         if v6 {
-            s.push(stmt(BPF_LD | BPF_B | BPF_ABS, nl + 6));
+            s.push(stmt(BPF_LD | BPF_B | BPF_ABS, nl.wrapping_add(6)));
             s.push(stmt(BPF_LDX | BPF_IMM, 40));
         } else {
-            s.push(stmt(BPF_LD | BPF_B | BPF_ABS, nl + 9));
+            s.push(stmt(BPF_LD | BPF_B | BPF_ABS, nl.wrapping_add(9)));
             s.push(Step::Insn(self.ldx_iphdrlen()));
         }
         // Layout (indices): the loop head at 2; for IPv6 the extension-header tests, then
