@@ -86,6 +86,8 @@ check "filter udp port 9"      oxd 1 -i oxc -c 6 -n -t -e udp port 9
 check "filter arp or ip6"      oxd 1 -i oxc -c 8 -n -t -e arp or ip6
 check "filter vlan"            oxd 1 -i oxc -c 4 -n -t -e vlan
 check "filter greater 1000"    oxd 1 -i oxc -c 4 -n -t -e -v greater 1000
+# The kernel refuses protochain's backward jump: libpcap warns on stderr, filters in user space.
+check "kernel refuses filter"  oxd 1 -i oxc -c 6 -n -t -e ip protochain 17
 check "-i any inbound"         oxd 1 -i any -c 20 -n -t -e inbound
 check "-i any -y LINUX_SLL2"   oxd 1 -i any -y LINUX_SLL2 -c 10 -n -t -e inbound and udp
 check "-Q out on the sender"   oxd 1 -i oxd -Q out -c 20 -n -t -e

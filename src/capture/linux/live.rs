@@ -53,6 +53,10 @@ struct Shaper {
     direction: Direction,
     /// Loopback's index: its outgoing copies duplicate the incoming ones and are skipped.
     loopback_ifindex: i32,
+    /// The user-space filter looks for VLAN tags in the packet, so it runs after the tag is
+    /// put back; any other program sees the frame as the kernel's filter would (untagged),
+    /// which is where libpcap runs its user-space filter.
+    filter_reads_tags: bool,
 }
 
 /// An activated live handle.
@@ -326,6 +330,7 @@ impl Live {
                 nanos: precision == Precision::Nano,
                 direction: Direction::InOut,
                 loopback_ifindex,
+                filter_reads_tags: false,
             },
             ifdrop_base: device.map_or(0, iface::interface_drops),
             device: device.map(str::to_string),
@@ -427,7 +432,8 @@ impl Live {
         }];
         let _ = self.socket.attach_filter(&reject_all);
         self.ring.discard_ready();
-        let translated = if reads_vlan_tags(program.insns()) {
+        self.shaper.filter_reads_tags = reads_vlan_tags(program.insns());
+        let translated = if self.shaper.filter_reads_tags {
             // The kernel strips VLAN tags before the filter runs and we put them back only
             // after it, so a program that looks for tags must see our packets: user space.
             None
@@ -441,7 +447,16 @@ impl Live {
         } else {
             Some(program.insns().to_vec())
         };
-        let attached = translated.is_some_and(|insns| self.socket.attach_filter(&insns).is_ok());
+        let attached = match translated {
+            Some(insns) => match self.socket.attach_filter(&insns) {
+                Ok(()) => true,
+                Err(err) => {
+                    warn_kernel_filter_refused(&err);
+                    false
+                }
+            },
+            None => false,
+        };
         if !attached {
             self.socket.detach_filter();
         }
@@ -641,36 +656,42 @@ impl Shaper {
         }
         let mut wire_len = frame.wire_len();
         let vlan = frame.stripped_vlan();
+        // Where the user-space filter runs: before a stripped VLAN tag is put back (the
+        // kernel's view, libpcap's order) unless the program looks for the tag itself.
+        let filter_untagged = vlan.is_some() && !self.filter_reads_tags;
         if self.cooked {
             let link = frame.link_address();
             frame.start_at_network_header();
-            let mut added = 0u32;
             if self.linktype == dlt::LINUX_SLL2 {
                 // libpcap 1.10.3 puts no VLAN tag back under SLL2 (measured): the header
                 // carries the inner protocol and the tag is lost.
                 if frame.prepend(&sll2_header(&link, link.protocol_be)) {
-                    added += 20;
+                    wire_len += 20;
                 }
             } else {
                 if frame.prepend(&sll_header(&link)) {
-                    added += 16;
+                    wire_len += 16;
+                }
+                if filter_untagged && rejects(filter, frame.bytes(), wire_len) {
+                    return false;
                 }
                 if let Some((tpid, tci)) = vlan {
                     if frame.insert(14, &vlan_tag(tpid, tci)) {
-                        added += 4;
+                        wire_len += 4;
                     }
                 }
             }
-            wire_len += added;
         } else if let Some((tpid, tci)) = vlan {
+            if filter_untagged && rejects(filter, frame.bytes(), wire_len) {
+                return false;
+            }
             let ethernet = self.linktype == dlt::EN10MB || self.linktype == dlt::DOCSIS;
             if ethernet && frame.insert(12, &vlan_tag(tpid, tci)) {
                 wire_len += 4;
             }
         }
-        // libpcap's user-space filter only accepts or rejects; unlike the kernel, it does not
-        // truncate to the program's return value (measured).
-        if filter.is_some_and(|program| program.run(frame.bytes(), wire_len) == 0) {
+        let filtered = filter_untagged && !(self.cooked && self.linktype == dlt::LINUX_SLL2);
+        if !filtered && rejects(filter, frame.bytes(), wire_len) {
             return false;
         }
         let caplen = (frame.caplen() as u32).min(self.snaplen);
@@ -688,6 +709,13 @@ impl Shaper {
         stage.push(header, frame.bytes().as_ptr());
         true
     }
+}
+
+/// The user-space filter's verdict. libpcap's only accepts or rejects; unlike the kernel's,
+/// it does not truncate to the program's return value (measured).
+#[inline]
+fn rejects(filter: Option<&Program>, packet: &[u8], wire_len: u32) -> bool {
+    filter.is_some_and(|program| program.run(packet, wire_len) == 0)
 }
 
 /// True when a program compares a value with a VLAN TPID (802.1Q, 802.1ad, QinQ).
@@ -730,4 +758,22 @@ fn sll2_header(link: &super::frame::LinkAddress, protocol: u16) -> [u8; 20] {
     let n = usize::from(link.halen).min(8);
     h[12..12 + n].copy_from_slice(&link.addr[..n]);
     h
+}
+
+/// libpcap tells the user on stderr when the kernel refuses a filter it could have run
+/// (too long, a backward jump...), then filters in user space; programs such as tcpdump
+/// show that line, so we print the same one. A kernel without socket filters is silent.
+fn warn_kernel_filter_refused(err: &std::io::Error) {
+    match err.raw_os_error() {
+        Some(libc::ENOPROTOOPT) | Some(libc::EOPNOTSUPP) => {}
+        Some(libc::ENOMEM) => eprintln!(
+            "Warning: Couldn't allocate kernel memory for filter: try increasing \
+             net.core.optmem_max with sysctl"
+        ),
+        Some(errno) => eprintln!(
+            "Warning: Kernel filter failed: {}",
+            crate::names::strerror(errno)
+        ),
+        None => eprintln!("Warning: Kernel filter failed: {err}"),
+    }
 }
