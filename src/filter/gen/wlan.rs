@@ -204,15 +204,7 @@ impl Gen {
 
     fn wlan_addr_at(&mut self, off: u32, t: AddrTest) -> Built {
         match t {
-            AddrTest::Equals(mac) => {
-                let lo = u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]);
-                let hi = u16::from_be_bytes([mac[0], mac[1]]) as u32;
-                let s = self.ld_hdr(BPF_W, off + 2)?;
-                let a = self.g.eq(s, lo);
-                let s = self.ld_hdr(BPF_H, off)?;
-                let b = self.g.eq(s, hi);
-                Ok(self.g.and(a, b))
-            }
+            AddrTest::Equals(mac) => self.ether_addr_test(off, mac),
             AddrTest::Group => self.fc_jset(off, 1),
         }
     }
