@@ -614,16 +614,7 @@ impl Gen {
                 Ok(self.g.or(a, b))
             }
             ethertype::ATALK | ethertype::AARP => {
-                let a = self.type_eq(BPF_H, 0, proto)?;
-                let len = self.type_is_length()?;
-                let oui = if proto == ethertype::ATALK {
-                    0x080007
-                } else {
-                    0
-                };
-                let snap = self.snap(oui, proto)?;
-                let b = self.g.and(len, snap);
-                Ok(self.g.or(a, b))
+                self.type_or_snap(proto, |gen| gen.type_is_length())
             }
             p if p <= 1500 => {
                 let len = self.type_is_length()?;
@@ -632,6 +623,26 @@ impl Gen {
             }
             p => self.type_eq(BPF_H, 0, p),
         }
+    }
+
+    /// AppleTalk or AARP: its own Ethernet type, or a frame `is_802_2` says carries 802.2
+    /// with a SNAP header of that type (AppleTalk under Apple's OUI, AARP under OUI 0).
+    /// The tests are generated in this order, as libpcap's listings show them.
+    fn type_or_snap(
+        &mut self,
+        proto: u32,
+        is_802_2: impl FnOnce(&mut Self) -> Result<Frag, String>,
+    ) -> Result<Frag, String> {
+        let own_type = self.type_eq(BPF_H, 0, proto)?;
+        let llc = is_802_2(self)?;
+        let oui = if proto == ethertype::ATALK {
+            0x080007
+        } else {
+            0
+        };
+        let snap = self.snap(oui, proto)?;
+        let over_llc = self.g.and(llc, snap);
+        Ok(self.g.or(own_type, over_llc))
     }
 
     /// An 802.2 SNAP header with this OUI and type at the link payload.
@@ -671,16 +682,7 @@ impl Gen {
                 Ok(self.g.or(a, b))
             }
             ethertype::ATALK | ethertype::AARP => {
-                let a = self.type_eq(BPF_H, 0, proto)?;
-                let llc = self.type_eq(BPF_H, 0, 4)?;
-                let oui = if proto == ethertype::ATALK {
-                    0x080007
-                } else {
-                    0
-                };
-                let snap = self.snap(oui, proto)?;
-                let b = self.g.and(llc, snap);
-                Ok(self.g.or(a, b))
+                self.type_or_snap(proto, |gen| gen.type_eq(BPF_H, 0, 4))
             }
             p if p <= 1500 => {
                 let llc = self.type_eq(BPF_H, 0, 4)?;
