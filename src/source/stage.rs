@@ -88,10 +88,12 @@ impl Stage {
 }
 
 /// A wait the caller performs (a `ppoll` on these descriptors, up to `timeout`), after which
-/// it asks the core again with the outcome in [`WaitState::polled`].
+/// it asks the core again with the outcome in [`WaitState::polled`]. A live handle's are its
+/// packet socket, its wake-up eventfd and immediate mode's drain timer; -1 marks an unused
+/// entry, which `ppoll` skips.
 #[derive(Clone, Copy)]
 pub struct WaitPlan {
-    pub fds: [libc::pollfd; 2],
+    pub fds: [libc::pollfd; 3],
     /// None: no limit.
     pub timeout: Option<libc::timespec>,
 }
@@ -103,7 +105,7 @@ pub struct Polled {
     pub result: i32,
     /// `errno` when `result < 0`.
     pub errno: i32,
-    pub revents: [i16; 2],
+    pub revents: [i16; 3],
 }
 
 /// What one read step keeps across its fills and waits; plain data, nothing to drop.
