@@ -471,10 +471,12 @@ impl Live {
     /// wait ends after the timeout, as libpcap's immediate mode does.
     fn plan_wait(&mut self, wait: &mut WaitState, signals: &LoopSignals) -> Result<Fill> {
         let frame_ring = self.ring.is_frame_ring();
+        // One clock reading serves the deadline, the time left and the rate estimate.
+        let now = Instant::now();
         if frame_ring && self.timeout_ms > 0 && wait.deadline.is_none() {
-            wait.deadline = Some(Instant::now() + Duration::from_millis(self.timeout_ms as u64));
+            wait.deadline = Some(now + Duration::from_millis(self.timeout_ms as u64));
         }
-        let dense = frame_ring && self.pace.update(self.ring.taken());
+        let dense = frame_ring && self.pace.update(self.ring.taken(), now);
         // While dense, the drain timer ends the wait; without one, a ppoll timeout does.
         let drain_timer = if dense { self.pace.arm() } else { None };
         // While the interface is down, look every 100 ms whether it was deleted: the kernel
@@ -488,7 +490,7 @@ impl Live {
             -1
         };
         if let Some(deadline) = wait.deadline {
-            let left = deadline.saturating_duration_since(Instant::now());
+            let left = deadline.saturating_duration_since(now);
             if left.is_zero() {
                 return Ok(Fill::Idle);
             }
