@@ -70,12 +70,17 @@ both() {
   done
 }
 
+spread() { sort -g | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "%s-%s", lo, hi}'; }
 median() { sort -g | awk '{v[NR]=$1} END {print (NR%2 ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2)}'; }
 field() { awk -v k="$1" '{for (i=1;i<NF;i++) if ($i==k) print $(i+1)}'; }
 
 # What one sleep-and-wake costs here: immediate mode's CPU is mostly wakeups, in either library.
 cc -O2 -pthread -o "$work/wake_cost" "$top/bench/live/wake_cost.c" &&
-  $pin_consumer "$work/wake_cost" 50 250 | sed 's/^/wake cost: /'
+  $pin_consumer "$work/wake_cost" 50 250 >"$work/wake.txt" && sed 's/^/wake cost: /' "$work/wake.txt" &&
+  awk '{sub(/:$/, "", $2); w = ($1 == "timer") ? "timer every " $2 " us" : "woken from the other CPU"
+        for (i = 1; i < NF; i++) if ($(i + 1) == "us" && $(i + 2) == "CPU") v = $i
+        printf "RESULT live/machine: one sleep and wakeup, %s (either library)\t-\t%s\tus CPU\n", w, v}' \
+    "$work/wake.txt"
 
 printf "%-52s %-7s %10s %9s %8s %9s %9s\n" config lib cpu_ns/pkt delivered drops p50_us p99_us
 # SIZE RATE COUNT IMMEDIATE [VAR=value for our consumer]. Buffered runs are longer and capture
@@ -102,9 +107,10 @@ for cfg in "${configs[@]}"; do
   done
   for side in system ours; do
     f="$work/$side.res"
-    printf "%-52s %-7s %10.1f %9.0f %8.0f %9.1f %9.1f\n" "$name" "$side" \
+    printf "%-52s %-7s %10.1f %9.0f %8.0f %9.1f %9.1f   runs: cpu %s, p50 %s, p99 %s\n" "$name" "$side" \
       "$(field cpu_ns_per_pkt <"$f" | median)" "$(field delivered <"$f" | median)" \
-      "$(field drops <"$f" | median)" "$(field p50_us <"$f" | median)" "$(field p99_us <"$f" | median)"
+      "$(field drops <"$f" | median)" "$(field p50_us <"$f" | median)" "$(field p99_us <"$f" | median)" \
+      "$(field cpu_ns_per_pkt <"$f" | spread)" "$(field p50_us <"$f" | spread)" "$(field p99_us <"$f" | spread)"
     eval "${side}_cpu=$(field cpu_ns_per_pkt <"$f" | median)"
     eval "${side}_p99=$(field p99_us <"$f" | median)"
     eval "${side}_p50=$(field p50_us <"$f" | median)"
