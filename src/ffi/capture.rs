@@ -146,9 +146,16 @@ pub(crate) fn wait_for(plan: WaitPlan) -> Polled {
         Some(ts) => ts as *const libc::timespec,
         None => ptr::null(),
     };
-    // SAFETY: fds is an array of two valid pollfds; timeout is NULL or points to a live
+    // SAFETY: fds is an array of three valid pollfds (fd -1: ignored); timeout is NULL or points to a live
     // timespec; no signal mask is changed.
-    let result = unsafe { ppoll_cancellable(fds.as_mut_ptr(), 2, timeout, ptr::null()) };
+    let result = unsafe {
+        ppoll_cancellable(
+            fds.as_mut_ptr(),
+            fds.len() as libc::nfds_t,
+            timeout,
+            ptr::null(),
+        )
+    };
     let errno = if result < 0 {
         // SAFETY: reads this thread's errno, which ppoll just set.
         unsafe { *libc::__errno_location() }
@@ -158,7 +165,7 @@ pub(crate) fn wait_for(plan: WaitPlan) -> Polled {
     Polled {
         result,
         errno,
-        revents: [fds[0].revents, fds[1].revents],
+        revents: [fds[0].revents, fds[1].revents, fds[2].revents],
     }
 }
 

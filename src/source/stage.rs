@@ -88,10 +88,12 @@ impl Stage {
 }
 
 /// A wait the caller performs (a `ppoll` on these descriptors, up to `timeout`), after which
-/// it asks the core again with the outcome in [`WaitState::polled`].
+/// it asks the core again with the outcome in [`WaitState::polled`]. A live handle's are its
+/// packet socket, its wake-up eventfd and immediate mode's drain timer; -1 marks an unused
+/// entry, which `ppoll` skips.
 #[derive(Clone, Copy)]
 pub struct WaitPlan {
-    pub fds: [libc::pollfd; 2],
+    pub fds: [libc::pollfd; 3],
     /// None: no limit.
     pub timeout: Option<libc::timespec>,
 }
@@ -103,7 +105,7 @@ pub struct Polled {
     pub result: i32,
     /// `errno` when `result < 0`.
     pub errno: i32,
-    pub revents: [i16; 2],
+    pub revents: [i16; 3],
 }
 
 /// What one read step keeps across its fills and waits; plain data, nothing to drop.
@@ -154,28 +156,58 @@ impl Pcap {
                 &self.signals,
             ),
             Source::Savefile(file) if file_batch => {
+                wait.polled = None;
                 let batch = file.next_batch(max, self.filter.as_ref(), |header, bytes| {
                     stage.push(*header, bytes.as_ptr())
                 })?;
                 Ok(match batch {
                     super::batch::Batch::Packets(_) => Fill::Staged,
-                    super::batch::Batch::Idle => Fill::Idle,
+                    super::batch::Batch::Idle => wait_for_input(file),
                     super::batch::Batch::Eof => Fill::Eof,
                 })
             }
-            Source::Savefile(file) => match file.next_packet(self.filter.as_ref())? {
-                Poll::Packet(header, bytes) => {
-                    stage.push(header, bytes.as_ptr());
-                    Ok(Fill::Staged)
+            Source::Savefile(file) => {
+                wait.polled = None;
+                match file.next_packet(self.filter.as_ref())? {
+                    Poll::Packet(header, bytes) => {
+                        stage.push(header, bytes.as_ptr());
+                        Ok(Fill::Staged)
+                    }
+                    Poll::Idle => Ok(wait_for_input(file)),
+                    Poll::Eof => Ok(Fill::Eof),
                 }
-                Poll::Idle => Ok(Fill::Idle),
-                Poll::Eof => Ok(Fill::Eof),
-            },
+            }
             Source::Dead => Err(Error::new(
                 "Packets aren't available from a pcap_open_dead pcap_t",
             )),
         }
     }
+}
+
+/// A savefile read stopped where it would have blocked (a pipe with nothing in it yet): wait
+/// until its descriptor is readable, as libpcap's blocking read would, with no timeout and no
+/// wake-up on `pcap_breakloop` (libpcap's read does not return for it either).
+fn wait_for_input(file: &mut crate::savefile::Savefile) -> Fill {
+    let Some(fd) = file.blocked_on() else {
+        return Fill::Idle;
+    };
+    let unused = libc::pollfd {
+        fd: -1,
+        events: 0,
+        revents: 0,
+    };
+    Fill::Wait(WaitPlan {
+        fds: [
+            libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            unused,
+            unused,
+        ],
+        timeout: None,
+    })
 }
 
 #[cfg(test)]

@@ -13,6 +13,8 @@
 //!   `tcpdump -ddd` format; its return value (mod the member count) picks the member.
 //! - `OXPCAP_BUFFER_SIZE=bytes[k|m|g]`: the ring size, overriding the program's choice.
 //! - `OXPCAP_DEBUG=1`: one line on stderr per decision (ring geometry, group joined).
+//! - `OXPCAP_IMMEDIATE_TICK_US=n`: immediate mode's drain tick while traffic is dense (see
+//!   [`super::pace`]); shorter means lower latency for more CPU, 0 a wakeup per packet.
 //!
 //! Guarantees: a value that cannot be parsed fails activation with a message naming the
 //! variable; a socket joins its group before it can receive anything on its own (a reject-all
@@ -98,6 +100,8 @@ pub struct Options {
     pub debug: bool,
     /// Where the buffer size came from, for the debug log.
     pub buffer_from_env: bool,
+    /// `OXPCAP_IMMEDIATE_TICK_US`.
+    pub drain_tick_us: Option<u32>,
 }
 
 /// The name of a mode, or None for a mode we do not know.
@@ -207,6 +211,20 @@ pub fn parse_debug(value: &str) -> std::result::Result<bool, String> {
     }
 }
 
+/// Largest drain tick `OXPCAP_IMMEDIATE_TICK_US` accepts: past this, immediate mode would
+/// be slower to deliver than a buffered capture's block timer.
+const MAX_DRAIN_TICK_US: u32 = 100_000;
+
+/// Parses `OXPCAP_IMMEDIATE_TICK_US`: microseconds, 0 to `MAX_DRAIN_TICK_US`.
+pub fn parse_tick(value: &str) -> std::result::Result<u32, String> {
+    match value.trim().parse::<u32>() {
+        Ok(us) if us <= MAX_DRAIN_TICK_US => Ok(us),
+        _ => Err(format!(
+            "expected microseconds from 0 to {MAX_DRAIN_TICK_US}"
+        )),
+    }
+}
+
 /// Parses a classic BPF program in `tcpdump -ddd`'s format: the instruction count, then one
 /// "code jt jf k" per instruction, separated by commas (or newlines).
 pub fn parse_program(value: &str) -> std::result::Result<Vec<Insn>, String> {
@@ -269,12 +287,14 @@ pub fn with_environment(config: &CaptureConfig) -> Result<CaptureConfig> {
     let buffer = read_var("OXPCAP_BUFFER_SIZE", parse_size)?;
     let fanout = read_var("OXPCAP_FANOUT", parse_fanout)?;
     let program = read_var("OXPCAP_FANOUT_CBPF", parse_program)?;
+    let drain_tick = read_var("OXPCAP_IMMEDIATE_TICK_US", parse_tick)?;
     if let Some(bytes) = buffer {
         config.buffer_size = bytes.min(i32::MAX as u32) as i32;
         config.fanout.buffer_from_env = true;
     }
     let options = &mut config.fanout;
     options.debug = debug;
+    options.drain_tick_us = drain_tick;
     options.request = match (&options.api, fanout) {
         (Some(api), _) => api.clone().map(|mut request| {
             request.program = options.api_program.clone();
@@ -679,6 +699,16 @@ mod tests {
         assert_eq!(parse_debug("0"), Ok(false));
         assert_eq!(parse_debug(""), Ok(false));
         assert!(parse_debug("yes").is_err());
+    }
+
+    #[test]
+    fn drain_ticks_parse_within_bounds() {
+        assert_eq!(parse_tick("50"), Ok(50));
+        assert_eq!(parse_tick(" 0 "), Ok(0));
+        assert_eq!(parse_tick("100000"), Ok(100_000));
+        assert!(parse_tick("100001").is_err());
+        assert!(parse_tick("-5").is_err());
+        assert!(parse_tick("fast").is_err());
     }
 
     #[test]

@@ -15,6 +15,7 @@ use super::cooked;
 use super::fanout::{self, Membership};
 use super::iface::{self, LookupError};
 use super::linktype::{self, dlt, LinkMapping};
+use super::pace::{Pace, DEFAULT_TICK_US};
 use super::ring::{Geometry, Ring};
 use super::socket::PacketSocket;
 use super::sys;
@@ -147,51 +148,6 @@ pub fn frame_geometry(buffer_size: u32, snaplen: u32, mtu: u32, exact: bool) -> 
         buffer_size.max(MIN_RING)
     };
     (frame_size, (buffer_size / frame_size).max(16))
-}
-
-/// Immediate mode's adaptive wake-ups (a user-space NAPI): while packets are sparse the reader
-/// sleeps until the kernel wakes it for each one (latency as libpcap's); once the measured
-/// rate passes `DENSE_ENTER_PPS` it instead drains the ring every `DENSE_TICK`, one wakeup
-/// for many packets, until the rate falls below `DENSE_LEAVE_PPS`.
-const DENSE_ENTER_PPS: f64 = 40_000.0;
-const DENSE_LEAVE_PPS: f64 = 20_000.0;
-const DENSE_TICK_NS: i64 = 200_000;
-/// How long a rate measurement window lasts.
-const RATE_WINDOW: std::time::Duration = std::time::Duration::from_millis(5);
-
-/// The rate estimate behind immediate mode's choice of wake-up.
-struct Pace {
-    dense: bool,
-    window_start: std::time::Instant,
-    window_taken: u64,
-}
-
-impl Pace {
-    fn new() -> Pace {
-        Pace {
-            dense: false,
-            window_start: std::time::Instant::now(),
-            window_taken: 0,
-        }
-    }
-
-    /// Updates the state from the packets taken so far; true while dense.
-    fn update(&mut self, taken: u64) -> bool {
-        let now = std::time::Instant::now();
-        let elapsed = now - self.window_start;
-        if elapsed >= RATE_WINDOW {
-            let rate = (taken - self.window_taken) as f64 / elapsed.as_secs_f64();
-            self.dense = rate
-                > if self.dense {
-                    DENSE_LEAVE_PPS
-                } else {
-                    DENSE_ENTER_PPS
-                };
-            self.window_start = now;
-            self.window_taken = taken;
-        }
-        self.dense
-    }
 }
 
 impl Live {
@@ -343,7 +299,10 @@ impl Live {
             kernel_filter: false,
             fault: None,
             interface_down: false,
-            pace: Pace::new(),
+            pace: Pace::new(
+                config.fanout.drain_tick_us.unwrap_or(DEFAULT_TICK_US),
+                config.fanout.debug,
+            ),
             timeout_ms: config.timeout_ms,
         };
         Ok(Activated {
@@ -517,22 +476,26 @@ impl Live {
     /// wait ends after the timeout, as libpcap's immediate mode does.
     fn plan_wait(&mut self, wait: &mut WaitState, signals: &LoopSignals) -> Result<Fill> {
         let frame_ring = self.ring.is_frame_ring();
+        // One clock reading serves the deadline, the time left and the rate estimate.
+        let now = Instant::now();
         if frame_ring && self.timeout_ms > 0 && wait.deadline.is_none() {
-            wait.deadline = Some(Instant::now() + Duration::from_millis(self.timeout_ms as u64));
+            wait.deadline = Some(now + Duration::from_millis(self.timeout_ms as u64));
         }
-        let dense = frame_ring && self.pace.update(self.ring.taken());
+        let dense = frame_ring && self.pace.update(self.ring.taken(), now);
+        // While dense, the drain timer ends the wait; without one, a ppoll timeout does.
+        let drain_timer = if dense { self.pace.arm() } else { None };
         // While the interface is down, look every 100 ms whether it was deleted: the kernel
         // reports only the going down, not the unregistering that may follow.
         let mut timeout_ns: i64 = if self.interface_down {
             self.check_deleted()?;
             100_000_000
-        } else if dense {
-            DENSE_TICK_NS
+        } else if dense && drain_timer.is_none() {
+            self.pace.tick().as_nanos() as i64
         } else {
             -1
         };
         if let Some(deadline) = wait.deadline {
-            let left = deadline.saturating_duration_since(Instant::now());
+            let left = deadline.saturating_duration_since(now);
             if left.is_zero() {
                 return Ok(Fill::Idle);
             }
@@ -552,6 +515,11 @@ impl Live {
             },
             libc::pollfd {
                 fd: signals.wake_fd().unwrap_or(-1),
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: drain_timer.unwrap_or(-1),
                 events: libc::POLLIN,
                 revents: 0,
             },
@@ -575,6 +543,9 @@ impl Live {
         }
         if polled.revents[1] & libc::POLLIN != 0 {
             signals.drain_wakeup();
+        }
+        if polled.revents[2] & libc::POLLIN != 0 {
+            self.pace.clear();
         }
         let revents = polled.revents[0];
         if revents & (libc::POLLERR | libc::POLLHUP | libc::POLLNVAL) != 0 {

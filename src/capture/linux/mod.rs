@@ -5,6 +5,7 @@
 //! - [`frame`]: one packet's view in either ring type, and the in-place header rewrites.
 //! - [`fanout`]: PACKET_FANOUT groups and the `OXPCAP_*` environment.
 //! - [`live`]: an activated handle: wait, deliver, libpcap's link-layer rules.
+//! - [`pace`]: immediate mode's adaptive wake-ups (a wakeup per packet, or a drain tick).
 //! - [`iface`], [`linktype`], [`devices`]: interface queries, ARPHRD -> DLT, pcap_findalldevs.
 //! - [`sys`]: kernel constants and checked wrappers for the raw calls.
 
@@ -15,6 +16,7 @@ pub mod frame;
 pub mod iface;
 pub mod linktype;
 pub mod live;
+pub mod pace;
 pub mod ring;
 pub mod socket;
 pub mod sys;
