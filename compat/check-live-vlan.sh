@@ -23,6 +23,7 @@ cleanup() { ip netns del "$ns" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT INT TERM
 export TZ=UTC LC_ALL=C
 cc -O1 -o "$work/vlan-burst" "$top/compat/vlan-burst.c" || exit 1
+cc -O1 -o "$work/vlan-aux-filter" "$top/compat/vlan-aux-filter.c" -lpcap || exit 1
 ip netns add "$ns" || { echo "skip: cannot create a network namespace"; exit 0; }
 in_ns() { ip netns exec "$ns" "$@"; }
 in_ns ip link set lo up
@@ -89,6 +90,32 @@ for side in oxv oxw; do
   check "$side user space: vlan 5 and (400 hosts or udp port 9)" "$side" 2 -O "vlan 5 and ($hosts udp port 9)"
   check "$side user space: not vlan and (400 hosts or arp)" "$side" 2 -O "not vlan and ($hosts arp)"
   check "$side user space: vlan and (400 hosts or ip6)" "$side" 2 -O "vlan and ($hosts ip6)"
+done
+# Hand-made programs through pcap_setfilter, run in user space: which ancillary loads
+# libpcap's user-space filter answers (byte loads of vlanp and vlan_tci only; vlan_tci is the
+# VLAN ID, 7 for the TCI 0xa007 sent) and which reject.
+for args in "0x30 48 1" "0x28 48 1" "0x20 48 1" "0x30 44 7" "0x30 44 0xa007" "0x28 44 7" \
+  "0x20 44 0xa007" "0x30 60 0x8100" "0x28 4 0"; do
+  for side in system ours; do
+    pre=()
+    [ "$side" = ours ] && pre=(env LD_PRELOAD="$lib")
+    # shellcheck disable=SC2086
+    ip netns exec "$ns" "${pre[@]}" "$work/vlan-aux-filter" oxv $args \
+      >"$work/$side.out" 2>"$work/$side.err" &
+    pid=$!
+    for _ in $(seq 100); do grep -q "listening" "$work/$side.out" 2>/dev/null && break; sleep 0.05; done
+    in_ns "$work/vlan-burst" oxw 1 >/dev/null
+    wait $pid
+  done
+  total=$((total + 1))
+  if cmp -s "$work/system.out" "$work/ours.out" && cmp -s "$work/system.err" "$work/ours.err"; then
+    echo "same pcap_setfilter, user space: $(tail -n 1 "$work/system.out")"
+  else
+    failed=$((failed + 1))
+    echo "DIFF pcap_setfilter, user space: $args"
+    diff "$work/system.out" "$work/ours.out"
+    diff "$work/system.err" "$work/ours.err"
+  fi
 done
 echo "live VLAN: $((total - failed)) of $total identical"
 [ $failed = 0 ]

@@ -400,6 +400,13 @@ impl Live {
         let translated = if self.shaper.filter_reads_tags {
             // The kernel strips VLAN tags before the filter runs and we put them back only
             // after it, so a program that looks for tags must see our packets: user space.
+            // libpcap offers it to the kernel and warns when refused (too long, a backward
+            // jump): the same offer tells us whether to warn; the socket keeps no filter.
+            if !self.shaper.cooked {
+                if let Err(err) = self.socket.attach_filter(program.insns()) {
+                    warn_kernel_filter_refused(&err);
+                }
+            }
             None
         } else if self.shaper.cooked {
             let header = if self.shaper.linktype == dlt::LINUX_SLL2 {
