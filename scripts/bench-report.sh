@@ -136,7 +136,7 @@ EOF
 fi
 
 # Bar charts of libpcap vs oxpcap for every metric of one benchmark with one unit.
-bars() { # bench, metric prefix, svg, title[, unit: only the metrics in that unit]
+bars() { # bench, metric prefix, svg, title[, unit: only the metrics in that unit[, log: y axis]]
   awk -F'\t' -v b="$1" -v p="$2" -v unit="${5:-}" '$1 == b && index($2, p) == 1 &&
     (unit == "" || $5 == unit) && $3 ~ /^[0-9.]+$/ && $4 ~ /^[0-9.]+$/ {
     m = substr($2, length(p) + 1); gsub(/ /, "\\ ", m); gsub(/_/, "\\\\_", m)
@@ -153,7 +153,7 @@ set style data histogram
 set style histogram cluster gap 1
 set style fill solid 0.8 border -1
 set ylabel '$(cat "$out/plot-$1.unit")'
-set yrange [0:*]
+$([ "${6:-}" = log ] && echo 'set logscale y' || echo 'set yrange [0:*]')
 set xtics rotate by -30
 set key top right
 set grid ytics
@@ -162,7 +162,7 @@ EOF
   plots+=("$3|$4")
 }
 bars savefile savefile/ bench-savefile.svg "Savefile read throughput (higher is better)"
-bars live live/ bench-live.svg "Live capture: CPU per packet by mode (lower is better)" ns/packet
+bars live live/ bench-live.svg "Live capture: CPU per packet by mode (lower is better, log scale)" ns/packet log
 bars fanout fanout/ bench-fanout.svg "Fanout: library and kernel CPU per delivered packet (lower is better)" ns
 bars bpf_filter bpf_filter/ bench-bpf-filter.svg "BPF program execution (lower is better)"
 

@@ -54,6 +54,13 @@ impl Program {
         self.exec.run(data, wire_len)
     }
 
+    /// [`Program::run`] on a live packet with the VLAN metadata the kernel gave for it
+    /// (the ancillary loads `ldb [vlanp]` / `ldb [vlan_tci]` read it instead of rejecting).
+    #[inline]
+    pub fn run_with_aux(&self, data: &[u8], wire_len: u32, aux: interpret::VlanAux) -> u32 {
+        self.exec.run_with_aux(data, wire_len, aux)
+    }
+
     /// Whether the packet passes.
     #[inline]
     pub fn accepts(&self, data: &[u8], wire_len: u32) -> bool {

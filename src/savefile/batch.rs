@@ -28,9 +28,12 @@ impl Savefile {
                 Some(found) => found,
                 // Reading on could move the buffer under the records already handed over.
                 None if delivered > 0 => break,
-                None => match self.next_record()? {
-                    Some(found) => found,
-                    None => return Ok(Batch::Eof),
+                None => match self.next_record() {
+                    Ok(Some(found)) => found,
+                    Ok(None) => return Ok(Batch::Eof),
+                    // A read that would block: the caller waits for `blocked_on`, asks again.
+                    Err(_) if self.note_blocked() => return Ok(Batch::Idle),
+                    Err(err) => return Err(err),
                 },
             };
             let bytes = &self.input.bytes()[range];

@@ -10,6 +10,13 @@
 //! A caller's `FILE*` is read through its descriptor once its stdio buffer is empty (glibc:
 //! the read pointers say so); bytes stdio already buffered are taken through `fread` first, so
 //! nothing the caller's stream read ahead is skipped.
+//!
+//! Once [`Input::never_block`] is on, a read from a descriptor that could block (a pipe, a
+//! socket, a terminal: anything but a regular file) first asks `poll` whether bytes are
+//! there, and fails with `WouldBlock` instead of blocking; [`Input::blocked_on`] then names
+//! the descriptor to wait for. The packet loops wait for it themselves, outside the panic
+//! boundary, so that a thread cancelled while a savefile read waits unwinds cleanly. Readers
+//! keep every record read restartable: nothing is consumed until the whole record is in.
 
 use std::alloc::{self, Layout};
 use std::io;
@@ -71,6 +78,12 @@ pub struct Input {
     start: usize,
     end: usize,
     backend: Backend,
+    /// Reads that would block fail with `WouldBlock` (see the module doc).
+    never_block: bool,
+    /// The descriptor the last read would have blocked on.
+    blocked_on: Option<RawFd>,
+    /// Whether the descriptor read so far can block (None: not looked at yet).
+    fd_can_block: Option<bool>,
 }
 
 impl Input {
@@ -84,7 +97,21 @@ impl Input {
             start: 0,
             end: 0,
             backend,
+            never_block: false,
+            blocked_on: None,
+            fd_can_block: None,
         }
+    }
+
+    /// From now on, reads that would block fail with `WouldBlock` instead.
+    pub fn never_block(&mut self) {
+        self.never_block = true;
+    }
+
+    /// The descriptor the last fill would have blocked on, if it stopped for that; cleared by
+    /// asking.
+    pub fn blocked_on(&mut self) -> Option<RawFd> {
+        self.blocked_on.take()
     }
 
     /// The unconsumed bytes read so far.
@@ -164,7 +191,16 @@ impl Input {
         let dest = &mut self.buf.as_mut_slice()[at..cap];
         loop {
             let n = match self.backend {
-                Backend::Fd(fd) => read_fd(fd, dest),
+                Backend::Fd(fd) => {
+                    if self.never_block {
+                        let can_block = *self.fd_can_block.get_or_insert_with(|| can_block(fd));
+                        if can_block && !readable(fd) {
+                            self.blocked_on = Some(fd);
+                            return Err(io::ErrorKind::WouldBlock.into());
+                        }
+                    }
+                    read_fd(fd, dest)
+                }
                 Backend::Stdio(fp) => {
                     if stdio_buffer_is_empty(fp) {
                         // SAFETY: fp is the live stream this input was made from.
@@ -183,6 +219,31 @@ impl Input {
             }
         }
     }
+}
+
+/// Whether a read from `fd` can block: anything but a regular file (or a descriptor we cannot
+/// look at, to be safe).
+fn can_block(fd: RawFd) -> bool {
+    // SAFETY: stat is plain data; fstat fills it or fails.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: st is a valid, writable stat.
+    if unsafe { libc::fstat(fd, &mut st) } != 0 {
+        return true;
+    }
+    st.st_mode & libc::S_IFMT != libc::S_IFREG
+}
+
+/// Whether a read from `fd` would return at once (bytes, end of input or an error).
+fn readable(fd: RawFd) -> bool {
+    let mut pfd = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd; a zero timeout never blocks.
+    let n = unsafe { libc::poll(&mut pfd, 1, 0) };
+    // A failed poll (EINTR, ...) says nothing: let the read find out.
+    n != 0
 }
 
 fn read_fd(fd: RawFd, dest: &mut [u8]) -> io::Result<usize> {

@@ -76,6 +76,8 @@ pub struct Savefile {
     stream: *mut libc::FILE,
     closes_stream: bool,
     pub info: FileInfo,
+    /// The descriptor the last read would have blocked on (see `wait_instead_of_blocking`).
+    blocked: Option<std::os::fd::RawFd>,
 }
 
 impl Savefile {
@@ -130,11 +132,15 @@ impl Savefile {
             stream,
             closes_stream,
             info,
+            blocked: None,
         })
     }
 
     /// A handle reading this savefile at `precision`.
-    pub fn into_pcap(self, precision: Precision) -> Pcap {
+    /// Its reads never block inside the core: the packet loops wait themselves (see
+    /// [`Savefile::wait_instead_of_blocking`]).
+    pub fn into_pcap(mut self, precision: Precision) -> Pcap {
+        self.wait_instead_of_blocking();
         let info = self.info;
         let mut pcap = Pcap::dead(info.dlt, info.snaplen, precision);
         pcap.linktype_ext = info.linktype_ext;
@@ -171,7 +177,14 @@ impl Savefile {
             }
         }
         let (header, range) = loop {
-            let Some((header, range)) = self.next_record()? else {
+            let record = match self.next_record() {
+                Ok(record) => record,
+                // A read that would block (only once `wait_instead_of_blocking`): the caller
+                // waits for `blocked_on` and asks again; the record is read from its start.
+                Err(_) if self.note_blocked() => return Ok(Poll::Idle),
+                Err(err) => return Err(err),
+            };
+            let Some((header, range)) = record else {
                 return Ok(Poll::Eof);
             };
             match filter {
@@ -180,6 +193,24 @@ impl Savefile {
             }
         };
         Ok(Poll::Packet(header, &self.input.bytes()[range]))
+    }
+
+    /// Reads that would block fail (and are retried after a wait) instead of blocking: the
+    /// packet loops call this for savefiles they read, see [`input::Input::never_block`].
+    pub fn wait_instead_of_blocking(&mut self) {
+        self.input.never_block();
+    }
+
+    /// The descriptor the last read stopped on because it would have blocked; cleared by
+    /// asking.
+    pub fn blocked_on(&mut self) -> Option<std::os::fd::RawFd> {
+        self.blocked.take()
+    }
+
+    /// Notes the descriptor the input stopped on, if it did; true if it did.
+    pub(super) fn note_blocked(&mut self) -> bool {
+        self.blocked = self.input.blocked_on();
+        self.blocked.is_some()
     }
 
     #[inline(always)]

@@ -259,8 +259,8 @@ impl PcapReader {
             LengthOrder::Either if first > second => (second, first),
             LengthOrder::Either => (first, second),
         };
-        input.consume(hs);
         if caplen > self.max_caplen {
+            input.consume(hs);
             return Err(Error::new(if caplen > self.snapshot {
                 format!(
                     "invalid packet capture length {caplen}, bigger than snaplen of {}",
@@ -282,7 +282,13 @@ impl PcapReader {
             self.update_fast_limit();
         }
         let want = caplen as usize;
-        let got = input.fill(want).map_err(|e| read_error(&e))?;
+        // The header stays unconsumed until the whole record is in, so that a read that
+        // would block (see `Input::never_block`) can be retried from the record's start.
+        let got = input
+            .fill(hs + want)
+            .map_err(|e| read_error(&e))?
+            .saturating_sub(hs);
+        input.consume(hs);
         if got < want {
             input.consume(got);
             // libpcap reads a snapshot's worth first, then discards the rest: the first read

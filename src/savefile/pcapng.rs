@@ -216,26 +216,35 @@ impl NgReader {
         let b = input.bytes();
         let kind = self.u32_at(b, 0);
         let total = self.u32_at(b, 4);
-        input.consume(BLOCK_HEADER);
         let min = (BLOCK_HEADER + BLOCK_TRAILER) as u32;
-        if total < min {
-            return Err(Error::new(format!(
+        let invalid = if total < min {
+            Some(format!(
                 "block in pcapng dump file has a length of {total} < {min}"
-            )));
-        }
-        if total % 4 != 0 {
-            return Err(Error::new(format!(
+            ))
+        } else if total % 4 != 0 {
+            Some(format!(
                 "block in pcapng dump file has a length of {total} that is not a multiple of 4"
-            )));
-        }
-        if total > self.max_block {
-            return Err(Error::new(format!(
+            ))
+        } else if total > self.max_block {
+            Some(format!(
                 "pcapng block size {total} > maximum {}",
                 self.max_block
-            )));
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = invalid {
+            input.consume(BLOCK_HEADER);
+            return Err(Error::new(message));
         }
         let rest = total as usize - BLOCK_HEADER;
-        let got = input.fill(rest).map_err(|e| read_error(&e))?;
+        // The header stays unconsumed until the whole block is in, so that a read that
+        // would block (see `Input::never_block`) can be retried from the block's start.
+        let got = input
+            .fill(total as usize)
+            .map_err(|e| read_error(&e))?
+            .saturating_sub(BLOCK_HEADER);
+        input.consume(BLOCK_HEADER);
         if got < rest {
             input.consume(got);
             return Err(Error::new(format!(

@@ -156,28 +156,58 @@ impl Pcap {
                 &self.signals,
             ),
             Source::Savefile(file) if file_batch => {
+                wait.polled = None;
                 let batch = file.next_batch(max, self.filter.as_ref(), |header, bytes| {
                     stage.push(*header, bytes.as_ptr())
                 })?;
                 Ok(match batch {
                     super::batch::Batch::Packets(_) => Fill::Staged,
-                    super::batch::Batch::Idle => Fill::Idle,
+                    super::batch::Batch::Idle => wait_for_input(file),
                     super::batch::Batch::Eof => Fill::Eof,
                 })
             }
-            Source::Savefile(file) => match file.next_packet(self.filter.as_ref())? {
-                Poll::Packet(header, bytes) => {
-                    stage.push(header, bytes.as_ptr());
-                    Ok(Fill::Staged)
+            Source::Savefile(file) => {
+                wait.polled = None;
+                match file.next_packet(self.filter.as_ref())? {
+                    Poll::Packet(header, bytes) => {
+                        stage.push(header, bytes.as_ptr());
+                        Ok(Fill::Staged)
+                    }
+                    Poll::Idle => Ok(wait_for_input(file)),
+                    Poll::Eof => Ok(Fill::Eof),
                 }
-                Poll::Idle => Ok(Fill::Idle),
-                Poll::Eof => Ok(Fill::Eof),
-            },
+            }
             Source::Dead => Err(Error::new(
                 "Packets aren't available from a pcap_open_dead pcap_t",
             )),
         }
     }
+}
+
+/// A savefile read stopped where it would have blocked (a pipe with nothing in it yet): wait
+/// until its descriptor is readable, as libpcap's blocking read would, with no timeout and no
+/// wake-up on `pcap_breakloop` (libpcap's read does not return for it either).
+fn wait_for_input(file: &mut crate::savefile::Savefile) -> Fill {
+    let Some(fd) = file.blocked_on() else {
+        return Fill::Idle;
+    };
+    let unused = libc::pollfd {
+        fd: -1,
+        events: 0,
+        revents: 0,
+    };
+    Fill::Wait(WaitPlan {
+        fds: [
+            libc::pollfd {
+                fd,
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            unused,
+            unused,
+        ],
+        timeout: None,
+    })
 }
 
 #[cfg(test)]

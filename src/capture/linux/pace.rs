@@ -56,13 +56,12 @@ impl Pace {
         }
     }
 
-    /// Updates the state from the packets taken so far; true while dense.
-    pub fn update(&mut self, taken: u64) -> bool {
+    /// Updates the state from the packets taken so far, `now`; true while dense.
+    pub fn update(&mut self, taken: u64, now: Instant) -> bool {
         if self.tick.is_none() {
             return false;
         }
-        let now = Instant::now();
-        let elapsed = now - self.window_start;
+        let elapsed = now.saturating_duration_since(self.window_start);
         if elapsed >= RATE_WINDOW {
             let rate = (taken - self.window_taken) as f64 / elapsed.as_secs_f64();
             let threshold = if self.dense {
@@ -155,16 +154,16 @@ mod tests {
     fn no_tick_never_turns_dense() {
         let mut pace = Pace::new(0, false);
         std::thread::sleep(RATE_WINDOW);
-        assert!(!pace.update(1_000_000));
+        assert!(!pace.update(1_000_000, Instant::now()));
     }
 
     #[test]
     fn a_high_rate_turns_dense_and_a_low_one_back() {
         let mut pace = Pace::new(DEFAULT_TICK_US, false);
         std::thread::sleep(RATE_WINDOW);
-        assert!(pace.update(1_000_000));
+        assert!(pace.update(1_000_000, Instant::now()));
         std::thread::sleep(RATE_WINDOW);
-        assert!(!pace.update(1_000_001));
+        assert!(!pace.update(1_000_001, Instant::now()));
     }
 
     #[test]

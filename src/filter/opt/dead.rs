@@ -118,6 +118,8 @@ fn demands(insn: &Insn) -> u32 {
         _ => 1,
     };
     match (class(c), mode(c)) {
+        // Linux's ancillary data demands no packet bytes.
+        (BPF_LD, BPF_ABS) if insn.k >= SKF_AD_OFF => 0,
         (BPF_LD, BPF_ABS) | (BPF_LD, BPF_IND) => insn.k.saturating_add(width),
         (BPF_LDX, BPF_MSH) => insn.k.saturating_add(1),
         _ => 0,
