@@ -2,12 +2,14 @@
 //!
 //! [`Insn`] has the C layout of `struct bpf_insn`; [`Program`] owns a sequence of them plus
 //! their decoded form, so filtering a packet never decodes or allocates.
-//! [`validate`] is libpcap's `bpf_validate`, [`interpret`] its `bpf_filter`, [`image`] its
+//! [`validate`] is libpcap's `bpf_validate`, [`interpret`] its `bpf_filter` for handles,
+//! [`raw`] the same for the C entry points (a bare instruction pointer), [`image`] its
 //! `bpf_image`/`bpf_dump` text.
 
 pub mod image;
 pub mod insn;
 pub mod interpret;
+pub mod raw;
 pub mod validate;
 
 pub use insn::Insn;
