@@ -120,3 +120,11 @@ pub const BPF_MEMWORDS: usize = 16;
 
 /// The largest program the kernel and `bpf_validate` accept.
 pub const BPF_MAXINSNS: usize = 4096;
+
+/// Linux's ancillary data (`SKF_AD_OFF`): absolute loads at or past it read the kernel's
+/// metadata about the packet, not its bytes.
+pub const SKF_AD_OFF: u32 = 0xffff_f000;
+/// `SKF_AD_VLAN_TAG`: the TCI of the VLAN tag the kernel stripped (libpcap: `vlan_tci`).
+pub const SKF_AD_VLAN_TAG: u32 = 44;
+/// `SKF_AD_VLAN_TAG_PRESENT`: 1 when the kernel stripped a VLAN tag (libpcap: `vlanp`).
+pub const SKF_AD_VLAN_TAG_PRESENT: u32 = 48;

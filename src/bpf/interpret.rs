@@ -5,7 +5,10 @@
 //! - a shift by the constant k uses k mod 32 (x86's rule, which libpcap inherits); a shift by
 //!   X of 32 or more gives 0 (libpcap tests for it);
 //! - Linux's "ancillary data" offsets (k >= 0xfffff000) are ordinary offsets in user space,
-//!   beyond any packet, so they reject;
+//!   beyond any packet, so they reject; except, when the caller has the kernel's metadata
+//!   about a live packet ([`VlanAux`], libpcap's user-space filter on Linux), the byte loads
+//!   of `SKF_AD_VLAN_TAG_PRESENT` and `SKF_AD_VLAN_TAG`, which read it (only byte loads, as
+//!   libpcap's code generator writes them);
 //! - `ja` computes its target in 32-bit wrap-around, so it can jump backwards.
 //!
 //! Where libpcap aborts or reads outside the program (an opcode it does not implement, such as
@@ -82,6 +85,9 @@ enum Op {
     Neg,
     Tax,
     Txa,
+    /// `ldb [vlanp]` and `ldb [vlan_tci]`: the metadata of a live packet, or reject.
+    LdVlanPresent,
+    LdVlanTci,
     /// Reject the packet: an opcode libpcap cannot run, or a target outside the program.
     Reject,
     // A load followed by a conditional jump on a constant, the commonest pair in compiled
@@ -223,7 +229,21 @@ fn decode(insn: Insn, at: usize, len: usize) -> Step {
         }
         _ => (0, 0),
     };
+    let op = match (op, k.wrapping_sub(SKF_AD_OFF)) {
+        (Op::LdAbsB, SKF_AD_VLAN_TAG_PRESENT) => Op::LdVlanPresent,
+        (Op::LdAbsB, SKF_AD_VLAN_TAG) => Op::LdVlanTci,
+        _ => op,
+    };
     Step { op, jt, jf, k }
+}
+
+/// The kernel's metadata about a live packet that a filter may read (Linux's ancillary
+/// data, as libpcap hands it to its user-space filter): whether a VLAN tag was stripped
+/// from the frame, and its identifier (libpcap passes the 12-bit VLAN ID, not the TCI).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct VlanAux {
+    pub present: bool,
+    pub vlan_id: u16,
 }
 
 /// The fused operation of each load (abs w/h/b, ind w/h/b) and jump (jeq, jgt, jge, jset).
@@ -350,6 +370,7 @@ fn exec<S: Scratch, const FUSED: bool>(
     data: &[u8],
     wire_len: u32,
     steps: &[Step],
+    aux: Option<VlanAux>,
 ) -> Flow {
     let next = Flow::Goto(pc + 1);
     let branch = |taken: bool| {
@@ -415,6 +436,8 @@ fn exec<S: Scratch, const FUSED: bool>(
         Op::LdxImm => load!(x, Some(k)),
         Op::LdxMem => load!(x, Some(m.mem.load(slot))),
         Op::LdxMsh => load!(x, load_b(data, k as usize).map(|b| (b & 0x0f) << 2)),
+        Op::LdVlanPresent => load!(a, aux.map(|v| u32::from(v.present))),
+        Op::LdVlanTci => load!(a, aux.map(|v| u32::from(v.vlan_id))),
         Op::St => {
             m.mem.store(slot, m.a);
             next
@@ -566,13 +589,23 @@ impl Executable {
     /// captured bytes, `wire_len` the length on the wire.
     pub fn run(&self, data: &[u8], wire_len: u32) -> u32 {
         if self.loads_scratch {
-            self.run_with::<[u32; BPF_MEMWORDS]>(data, wire_len)
+            self.run_with::<[u32; BPF_MEMWORDS]>(data, wire_len, None)
         } else {
-            self.run_with::<NoScratch>(data, wire_len)
+            self.run_with::<NoScratch>(data, wire_len, None)
         }
     }
 
-    fn run_with<S: Scratch>(&self, data: &[u8], wire_len: u32) -> u32 {
+    /// [`Executable::run`] on a live packet whose VLAN metadata the kernel gave.
+    pub fn run_with_aux(&self, data: &[u8], wire_len: u32, aux: VlanAux) -> u32 {
+        if self.loads_scratch {
+            self.run_with::<[u32; BPF_MEMWORDS]>(data, wire_len, Some(aux))
+        } else {
+            self.run_with::<NoScratch>(data, wire_len, Some(aux))
+        }
+    }
+
+    #[inline(always)]
+    fn run_with<S: Scratch>(&self, data: &[u8], wire_len: u32, aux: Option<VlanAux>) -> u32 {
         let steps = &*self.steps;
         let mut m = Machine::<S>::new();
         let mut pc = 0;
@@ -582,7 +615,7 @@ impl Executable {
             let Some(&s) = steps.get(pc) else {
                 return 0;
             };
-            match exec::<S, true>(s, pc, &mut m, data, wire_len, steps) {
+            match exec::<S, true>(s, pc, &mut m, data, wire_len, steps, aux) {
                 Flow::Goto(next) => pc = next,
                 Flow::Return(v) => return v,
             }
@@ -632,7 +665,8 @@ pub fn run_fetching<F: InsnFetch + ?Sized>(code: &F, data: &[u8], wire_len: u32)
         let Some(insn) = code.fetch(pc) else {
             return 0;
         };
-        match exec::<_, false>(decode_on_the_fly(insn, pc), pc, &mut m, data, wire_len, &[]) {
+        let step = decode_on_the_fly(insn, pc);
+        match exec::<_, false>(step, pc, &mut m, data, wire_len, &[], None) {
             Flow::Goto(next) => pc = next,
             Flow::Return(v) => return v,
         }
@@ -642,6 +676,39 @@ pub fn run_fetching<F: InsnFetch + ?Sized>(code: &F, data: &[u8], wire_len: u32)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vlan_metadata_loads_answer_only_with_metadata_and_only_as_bytes() {
+        let ret_a = Insn::stmt(BPF_RET | BPF_A, 0);
+        let ldb = |what| Insn::stmt(BPF_LD | BPF_B | BPF_ABS, SKF_AD_OFF + what);
+        let ldh = Insn::stmt(BPF_LD | BPF_H | BPF_ABS, SKF_AD_OFF + SKF_AD_VLAN_TAG);
+        let tagged = VlanAux {
+            present: true,
+            vlan_id: 5,
+        };
+        let pkt = [0u8; 64];
+        for (prog, want) in [
+            (vec![ldb(SKF_AD_VLAN_TAG_PRESENT), ret_a], 1),
+            (vec![ldb(SKF_AD_VLAN_TAG), ret_a], 5),
+            (vec![ldh, ret_a], 0),
+        ] {
+            let e = Executable::new(&prog);
+            assert_eq!(e.run_with_aux(&pkt, 64, tagged), want);
+            // No metadata (bpf_filter, savefiles): out of the packet, so rejected.
+            assert_eq!(e.run(&pkt, 64), 0);
+            assert_eq!(run_fetching(&prog[..], &pkt, 64), 0);
+        }
+        // A present-test fused with its jump would read the packet: it is not fused.
+        let test = vec![
+            ldb(SKF_AD_VLAN_TAG_PRESENT),
+            Insn::jump(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 1),
+            Insn::stmt(BPF_RET | BPF_K, 7),
+            Insn::stmt(BPF_RET | BPF_K, 9),
+        ];
+        let e = Executable::new(&test);
+        assert_eq!(e.run_with_aux(&pkt, 64, tagged), 7);
+        assert_eq!(e.run_with_aux(&pkt, 64, VlanAux::default()), 9);
+    }
 
     fn both(prog: &[Insn], data: &[u8], wire_len: u32) -> u32 {
         let fast = Executable::new(prog).run(data, wire_len);

@@ -2,12 +2,14 @@
 //!
 //! [`Insn`] has the C layout of `struct bpf_insn`; [`Program`] owns a sequence of them plus
 //! their decoded form, so filtering a packet never decodes or allocates.
-//! [`validate`] is libpcap's `bpf_validate`, [`interpret`] its `bpf_filter`, [`image`] its
+//! [`validate`] is libpcap's `bpf_validate`, [`interpret`] its `bpf_filter` for handles,
+//! [`raw`] the same for the C entry points (a bare instruction pointer), [`image`] its
 //! `bpf_image`/`bpf_dump` text.
 
 pub mod image;
 pub mod insn;
 pub mod interpret;
+pub mod raw;
 pub mod validate;
 
 pub use insn::Insn;
@@ -50,6 +52,13 @@ impl Program {
     #[inline]
     pub fn run(&self, data: &[u8], wire_len: u32) -> u32 {
         self.exec.run(data, wire_len)
+    }
+
+    /// [`Program::run`] on a live packet with the VLAN metadata the kernel gave for it
+    /// (the ancillary loads `ldb [vlanp]` / `ldb [vlan_tci]` read it instead of rejecting).
+    #[inline]
+    pub fn run_with_aux(&self, data: &[u8], wire_len: u32, aux: interpret::VlanAux) -> u32 {
+        self.exec.run_with_aux(data, wire_len, aux)
     }
 
     /// Whether the packet passes.

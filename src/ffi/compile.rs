@@ -9,7 +9,8 @@ use super::{cstr, with_pcap, PcapT};
 use crate::bpf::{Insn, Program};
 use crate::error::{Error, Result};
 use crate::ffi::types::bpf_program;
-use crate::filter::{self, Target};
+use crate::filter::{self, Target, VlanTags};
+use crate::source::SourceKind;
 
 /// The netmask value meaning "unknown" (`PCAP_NETMASK_UNKNOWN`).
 pub const PCAP_NETMASK_UNKNOWN: u32 = 0xffff_ffff;
@@ -36,13 +37,18 @@ unsafe fn store_program(fp: *mut bpf_program, prog: &Program) -> Result<()> {
 }
 
 /// Compiles `text` (NULL reads as the empty expression) for a target.
-fn compile_text(text: *const c_char, target: Target, optimize: c_int) -> Result<Program> {
+fn compile_text(
+    text: *const c_char,
+    target: Target,
+    vlan_tags: VlanTags,
+    optimize: c_int,
+) -> Result<Program> {
     // SAFETY: the caller passes NULL or a C string.
     let text = match unsafe { cstr(text) } {
         Some(s) => s.to_string_lossy().into_owned(),
         None => String::new(),
     };
-    filter::compile(&text, target, optimize != 0).map_err(Error::new)
+    filter::compile_for(&text, target, vlan_tags, optimize != 0).map_err(Error::new)
 }
 
 /// `pcap_compile`: 0 on success; -1 with the message in `pcap_geterr` on failure.
@@ -71,7 +77,13 @@ pub unsafe extern "C" fn pcap_compile(
                 netmask,
                 savefile: core.source.savefile_swapped(),
             };
-            let prog = compile_text(text, target, optimize)?;
+            // A live Linux capture sees stripped VLAN tags as ancillary data, and libpcap
+            // compiles `vlan` to look there too.
+            let vlan_tags = match core.source.kind() {
+                SourceKind::Live => VlanTags::Ancillary,
+                _ => VlanTags::InPacket,
+            };
+            let prog = compile_text(text, target, vlan_tags, optimize)?;
             store_program(fp, &prog)?;
             Ok(0)
         })
@@ -103,7 +115,7 @@ pub unsafe extern "C" fn pcap_compile_nopcap(
             netmask,
             savefile: None,
         };
-        match compile_text(text, target, optimize) {
+        match compile_text(text, target, VlanTags::InPacket, optimize) {
             // SAFETY: fp is non-NULL and writable by the caller's guarantee.
             Ok(prog) => match unsafe { store_program(fp, &prog) } {
                 Ok(()) => 0,

@@ -11,7 +11,7 @@ use std::ffi::{c_char, c_int, c_uchar, c_uint, CString};
 use std::ptr;
 
 use super::{boundary, pcap_pkthdr, with_pcap_status, PcapT};
-use crate::bpf::interpret::{run_fetching, InsnFetch};
+use crate::bpf::raw::{self, Unbounded};
 use crate::bpf::{image, validate, Insn, Program};
 use crate::error::{Error, Result};
 use crate::ffi::types::bpf_program;
@@ -55,18 +55,6 @@ pub unsafe fn program_insns(fp: &bpf_program) -> &[Insn] {
     }
 }
 
-/// A C program given as a bare pointer, read until it returns (libpcap's `bpf_filter`
-/// contract: a program that runs past its end is the caller's bug, in both libraries).
-struct UnboundedInsns(*const Insn);
-
-impl InsnFetch for UnboundedInsns {
-    fn fetch(&self, pc: usize) -> Option<Insn> {
-        // SAFETY: the caller of bpf_filter/pcap_offline_filter promised a program that
-        // returns before leaving its array; run_fetching only moves within it.
-        Some(unsafe { self.0.add(pc).read_unaligned() })
-    }
-}
-
 /// The captured bytes of a packet as a slice; empty for NULL.
 ///
 /// # Safety
@@ -98,8 +86,8 @@ pub unsafe extern "C" fn bpf_filter(
             return c_uint::MAX;
         }
         // SAFETY: forwarded from the caller.
-        let data = unsafe { packet(p, buflen) };
-        run_fetching(&UnboundedInsns(pc), data, wirelen)
+        let (code, data) = unsafe { (Unbounded::new(pc), packet(p, buflen)) };
+        raw::run(&code, data, wirelen)
     })
 }
 
@@ -215,9 +203,9 @@ pub unsafe extern "C" fn pcap_offline_filter(
         if fp.bf_insns.is_null() {
             return 0;
         }
-        // SAFETY: forwarded from the caller.
-        let data = unsafe { packet(pkt, h.caplen) };
-        run_fetching(&UnboundedInsns(fp.bf_insns), data, h.len) as c_int
+        // SAFETY: forwarded from the caller (bf_len is not consulted, as in libpcap).
+        let (code, data) = unsafe { (Unbounded::new(fp.bf_insns), packet(pkt, h.caplen)) };
+        raw::run(&code, data, h.len) as c_int
     })
 }
 

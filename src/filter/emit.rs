@@ -71,6 +71,8 @@ fn lay_out(g: &Graph, entry: usize, accept: u32, compact: bool) -> Vec<Insn> {
     };
     let accept_used = used(Target::Accept);
     let reject_used = used(Target::Reject) || used(Target::Open);
+    let reject_first =
+        accept_used && reject_used && first_return_reached(g, entry) == Target::Accept;
     // far[b] = (true branch needs a ja, false branch needs a ja)
     let mut far = vec![(false, false); n];
     // pads[b]: the pads laid out right after block b, in order.
@@ -101,8 +103,11 @@ fn lay_out(g: &Graph, entry: usize, accept: u32, compact: bool) -> Vec<Insn> {
                 places.push((pc, b));
             }
         }
-        let accept_pc = pc;
-        let reject_pc = pc + accept_used as usize;
+        let (accept_pc, reject_pc) = if reject_first {
+            (pc + 1, pc)
+        } else {
+            (pc, pc + accept_used as usize)
+        };
         let target_pc = |t: Target| match t {
             Target::Block(x) => start[x],
             Target::Accept => accept_pc,
@@ -206,10 +211,13 @@ fn lay_out(g: &Graph, entry: usize, accept: u32, compact: bool) -> Vec<Insn> {
                 emit_pads(&mut out, &pads[b], &target_pc, accept);
             }
         }
+        if reject_first {
+            out.push(Insn::stmt(BPF_RET | BPF_K, 0));
+        }
         if accept_used {
             out.push(Insn::stmt(BPF_RET | BPF_K, accept));
         }
-        if reject_used {
+        if reject_used && !reject_first {
             out.push(Insn::stmt(BPF_RET | BPF_K, 0));
         }
         return out;
@@ -233,6 +241,22 @@ fn emit_pads(
             Target::Reject | Target::Open => Insn::stmt(BPF_RET | BPF_K, 0),
         });
     }
+}
+
+/// The return met first by following false branches from the entry. libpcap places the
+/// blocks of a program from its end, a block after its false successors' and then its true
+/// successors', so that return is the one it places last; we order the two returns alike.
+fn first_return_reached(g: &Graph, entry: usize) -> Target {
+    let mut b = entry;
+    // Edges go forward (or the graph is walked at most once per block): this ends.
+    for _ in 0..=g.blocks.len() {
+        match g.blocks[b].jf {
+            Target::Block(x) => b = x,
+            Target::Open => return Target::Reject,
+            t => return t,
+        }
+    }
+    Target::Reject
 }
 
 /// Blocks reachable from `entry`, in creation order (a topological order of the graph).

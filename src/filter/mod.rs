@@ -17,6 +17,7 @@ pub mod parse;
 
 use crate::bpf::insn::*;
 use crate::bpf::{Insn, Program};
+pub use gen::vlan::VlanTags;
 
 /// The longest expression accepted (bytes); libpcap has no such limit, but anything longer
 /// than this would compile to more than the kernel's 4096 instructions anyway... except for
@@ -39,21 +40,33 @@ pub struct Target {
     pub savefile: Option<bool>,
 }
 
-/// Compiles `text` for a link type; `Err` holds libpcap's message.
+/// Compiles `text` for a link type; `Err` holds libpcap's message. VLAN tags are looked
+/// for in the packet (a dead or savefile handle); see [`compile_for`].
 pub fn compile(text: &str, target: Target, optimize: bool) -> Result<Program, String> {
+    compile_for(text, target, VlanTags::InPacket, optimize)
+}
+
+/// Compiles `text` for a handle whose capture presents VLAN tags as `vlan_tags` says
+/// (libpcap's live Linux handles: [`VlanTags::Ancillary`]).
+pub fn compile_for(
+    text: &str,
+    target: Target,
+    vlan_tags: VlanTags,
+    optimize: bool,
+) -> Result<Program, String> {
     if text.len() > MAX_TEXT {
         return Err("expression too long".to_string());
     }
     let (toks, lex_err) = lex::tokenize(text);
     if parse::nesting(&toks) < SHALLOW {
-        return compile_tokens(&toks, lex_err, target, optimize);
+        return compile_tokens(&toks, lex_err, target, vlan_tags, optimize);
     }
     // Deep nesting: parse on a thread whose stack is sized for the parser's depth bound.
     std::thread::scope(|s| {
         std::thread::Builder::new()
             .stack_size(DEEP_STACK)
             .spawn_scoped(s, || {
-                compile_tokens(&toks, lex_err.clone(), target, optimize)
+                compile_tokens(&toks, lex_err.clone(), target, vlan_tags, optimize)
             })
             .map_err(|e| format!("can't compile filter: {e}"))?
             .join()
@@ -65,10 +78,12 @@ fn compile_tokens(
     toks: &[lex::Spanned],
     lex_err: Option<String>,
     target: Target,
+    vlan_tags: VlanTags,
     optimize: bool,
 ) -> Result<Program, String> {
     let mut g = gen::Gen::new(target.linktype, target.netmask)?;
     g.savefile = target.savefile;
+    g.vlan.tags = vlan_tags;
     let mut parser = parse::Parser::new(toks, &mut g);
     let result = parser.program_keep_pos();
     let frag = match (result, lex_err) {

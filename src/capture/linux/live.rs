@@ -19,6 +19,7 @@ use super::pace::{Pace, DEFAULT_TICK_US};
 use super::ring::{Geometry, Ring};
 use super::socket::PacketSocket;
 use super::sys;
+use crate::bpf::interpret::VlanAux;
 use crate::bpf::Program;
 use crate::error::{status, Error, Result};
 use crate::handle::{CaptureConfig, LoopSignals, Precision};
@@ -391,10 +392,21 @@ impl Live {
         }];
         let _ = self.socket.attach_filter(&reject_all);
         self.ring.discard_ready();
-        self.shaper.filter_reads_tags = reads_vlan_tags(program.insns());
+        // A program compiled for a live capture finds stripped tags in the kernel's
+        // metadata (and runs there as it is); one compiled elsewhere looks for them in the
+        // packet only.
+        self.shaper.filter_reads_tags =
+            !reads_vlan_metadata(program.insns()) && reads_vlan_tags(program.insns());
         let translated = if self.shaper.filter_reads_tags {
             // The kernel strips VLAN tags before the filter runs and we put them back only
             // after it, so a program that looks for tags must see our packets: user space.
+            // libpcap offers it to the kernel and warns when refused (too long, a backward
+            // jump): the same offer tells us whether to warn; the socket keeps no filter.
+            if !self.shaper.cooked {
+                if let Err(err) = self.socket.attach_filter(program.insns()) {
+                    warn_kernel_filter_refused(&err);
+                }
+            }
             None
         } else if self.shaper.cooked {
             let header = if self.shaper.linktype == dlt::LINUX_SLL2 {
@@ -627,6 +639,11 @@ impl Shaper {
         }
         let mut wire_len = frame.wire_len();
         let vlan = frame.stripped_vlan();
+        // What libpcap's user-space filter learns from the kernel besides the bytes.
+        let aux = VlanAux {
+            present: vlan.is_some(),
+            vlan_id: vlan.map_or(0, |(_, tci)| tci & 0x0fff),
+        };
         // Where the user-space filter runs: before a stripped VLAN tag is put back (the
         // kernel's view, libpcap's order) unless the program looks for the tag itself.
         let filter_untagged = vlan.is_some() && !self.filter_reads_tags;
@@ -643,7 +660,7 @@ impl Shaper {
                 if frame.prepend(&sll_header(&link)) {
                     wire_len += 16;
                 }
-                if filter_untagged && rejects(filter, frame.bytes(), wire_len) {
+                if filter_untagged && rejects(filter, frame.bytes(), wire_len, aux) {
                     return false;
                 }
                 if let Some((tpid, tci)) = vlan {
@@ -653,7 +670,7 @@ impl Shaper {
                 }
             }
         } else if let Some((tpid, tci)) = vlan {
-            if filter_untagged && rejects(filter, frame.bytes(), wire_len) {
+            if filter_untagged && rejects(filter, frame.bytes(), wire_len, aux) {
                 return false;
             }
             let ethernet = self.linktype == dlt::EN10MB || self.linktype == dlt::DOCSIS;
@@ -662,7 +679,7 @@ impl Shaper {
             }
         }
         let filtered = filter_untagged && !(self.cooked && self.linktype == dlt::LINUX_SLL2);
-        if !filtered && rejects(filter, frame.bytes(), wire_len) {
+        if !filtered && rejects(filter, frame.bytes(), wire_len, aux) {
             return false;
         }
         let caplen = (frame.caplen() as u32).min(self.snaplen);
@@ -683,10 +700,20 @@ impl Shaper {
 }
 
 /// The user-space filter's verdict. libpcap's only accepts or rejects; unlike the kernel's,
-/// it does not truncate to the program's return value (measured).
+/// it does not truncate to the program's return value (measured). Like libpcap's, it
+/// answers the ancillary VLAN loads from the kernel's metadata.
 #[inline]
-fn rejects(filter: Option<&Program>, packet: &[u8], wire_len: u32) -> bool {
-    filter.is_some_and(|program| program.run(packet, wire_len) == 0)
+fn rejects(filter: Option<&Program>, packet: &[u8], wire_len: u32, aux: VlanAux) -> bool {
+    filter.is_some_and(|program| program.run_with_aux(packet, wire_len, aux) == 0)
+}
+
+/// True when a program reads the kernel's VLAN metadata (`ldb [vlanp]`, `ldb [vlan_tci]`):
+/// libpcap compiles `vlan` so on live handles.
+fn reads_vlan_metadata(insns: &[crate::bpf::Insn]) -> bool {
+    use crate::bpf::insn::{BPF_ABS, BPF_B, BPF_LD, SKF_AD_OFF, SKF_AD_VLAN_TAG_PRESENT};
+    insns
+        .iter()
+        .any(|i| i.code == BPF_LD | BPF_B | BPF_ABS && i.k == SKF_AD_OFF + SKF_AD_VLAN_TAG_PRESENT)
 }
 
 /// True when a program compares a value with a VLAN TPID (802.1Q, 802.1ad, QinQ).

@@ -17,6 +17,7 @@ pub mod link;
 pub mod other;
 pub mod protochain;
 pub mod varoff;
+pub mod vlan;
 pub mod wlan;
 
 use self::arith::Value;
@@ -36,7 +37,6 @@ enum PrimKind {
 /// Compilation state for one expression.
 /// Linux's ancillary-data loads (`SKF_AD_*`): outside the kernel such a load fails, so a
 /// program using one rejects every packet, as libpcap's does.
-const SKF_AD_OFF: u32 = 0xffff_f000;
 const SKF_AD_PKTTYPE: u32 = 4;
 const SKF_AD_IFINDEX: u32 = 8;
 
@@ -54,6 +54,8 @@ pub struct Gen {
     pub savefile: Option<bool>,
     /// The link type named in "no VLAN support" once `pppoes` has made the payload PPP.
     vlan_name: Option<&'static str>,
+    /// Where `vlan` looks for tags, and what it has done so far (see [`vlan`]).
+    pub vlan: vlan::VlanState,
     regs_used: u32,
     next_reg: u32,
     /// The scratch words holding run-time link offsets, once something used them.
@@ -141,6 +143,7 @@ impl Gen {
             netmask,
             savefile: None,
             vlan_name: None,
+            vlan: vlan::VlanState::default(),
             regs_used: 0,
             next_reg: 0,
             var: varoff::VarRegs::default(),
@@ -464,43 +467,6 @@ impl Gen {
             "{what} not supported on {} when reading savefiles",
             crate::names::dlt::description_or_dlt(self.dlt)
         )
-    }
-
-    fn vlan(&mut self, id: Option<u32>) -> Result<Frag, String> {
-        if self.link.mpls_depth > 0 {
-            return Err("no VLAN match after MPLS".to_string());
-        }
-        if let Some(v) = id {
-            if v > 4095 {
-                return Err(format!("VLAN tag {v} greater than maximum 4095"));
-            }
-        }
-        if !self.link.vlan_ok {
-            let what = self
-                .vlan_name
-                .map(str::to_string)
-                .unwrap_or_else(|| link::description(self.dlt));
-            return Err(format!("no VLAN support for {what}"));
-        }
-        let mut f = None;
-        for t in [ethertype::VLAN, ethertype::QINQ, ethertype::QINQ_OLD] {
-            let b = self.linktype(t)?;
-            f = Some(match f {
-                None => b,
-                Some(a) => self.g.or(a, b),
-            });
-        }
-        let mut f = f.expect("three tests");
-        if let Some(v) = id {
-            // The tag follows the VLAN type, where the network header would be.
-            let mut s = self.ld_nl(BPF_H, 0)?;
-            s.push(Insn::stmt(BPF_ALU | BPF_AND | BPF_K, 0xfff));
-            let t = self.g.eq(s, v);
-            f = self.g.and(f, t);
-        }
-        self.link.off_linktype += 4;
-        self.link.off_linkpl += 4;
-        Ok(f)
     }
 
     fn mpls(&mut self, label: Option<u32>) -> Result<Frag, String> {

@@ -175,7 +175,9 @@ impl Gen {
 
     /// Whether the link layer is now the Ethernet frame inside a Geneve tunnel.
     pub fn in_tunnel(&self) -> bool {
-        self.link.kind == Kind::Ether && self.link.type_base == Base::Type
+        // (`vlan` on a live capture makes the linktype offset variable too, but not the
+        // link header's.)
+        self.link.kind == Kind::Ether && self.link.hdr_base == Base::Hdr
     }
 
     /// Whether some offset of the link layer is only known at run time.
@@ -198,6 +200,9 @@ impl Gen {
     /// run-time offsets it uses; returns the entry block.
     pub fn finish(&mut self, f: &Frag) -> usize {
         self.g.finish(f);
+        if let Some(zero) = self.vlan_prologue() {
+            self.g.prepend(f, zero);
+        }
         let body = Target::Block(f.entry);
         if self.dlt == 117 {
             if let Some(r) = self.var.pl {

@@ -53,6 +53,30 @@ pub fn uses_defs(insn: &Insn) -> (u32, u32) {
     }
 }
 
+/// What a jump among a block's statements reads (libpcap's tag-identifier block after
+/// `vlan` on a live handle has some): its operands, and, as it may skip what follows it in
+/// the block, whatever a later statement of the block writes keeps its earlier value live.
+/// `later_defs`: the registers written after it in the block.
+fn skipping_jump_uses(insn: &Insn, later_defs: u32) -> u32 {
+    let operands = if src(insn.code) == BPF_X { A | X } else { A };
+    operands | later_defs
+}
+
+/// Whether a block's statements include a jump (their offsets count the statements between).
+pub fn has_statement_jumps(stmts: &[Insn]) -> bool {
+    stmts.iter().any(|i| class(i.code) == BPF_JMP)
+}
+
+/// (reads, writes) of the statement at its place in a block, given what the statements after
+/// it write.
+fn stmt_uses_defs(insn: &Insn, later_defs: u32) -> (u32, u32) {
+    if class(insn.code) == BPF_JMP {
+        (skipping_jump_uses(insn, later_defs), 0)
+    } else {
+        uses_defs(insn)
+    }
+}
+
 /// Whether a statement can never reject a packet, whatever the path.
 pub fn never_rejects(insn: &Insn) -> bool {
     let c = insn.code;
@@ -99,9 +123,11 @@ pub fn live_in(g: &Graph) -> Vec<u32> {
     for b in (0..g.blocks.len()).rev() {
         let blk = &g.blocks[b];
         let mut l = live_at(&live, blk.jt) | live_at(&live, blk.jf) | test_uses(g, b);
+        let mut later_defs = 0;
         for insn in blk.stmts.iter().rev() {
-            let (u, d) = uses_defs(insn);
+            let (u, d) = stmt_uses_defs(insn, later_defs);
             l = (l & !d) | u;
+            later_defs |= d;
         }
         live[b] = l;
     }
@@ -118,6 +144,8 @@ fn demands(insn: &Insn) -> u32 {
         _ => 1,
     };
     match (class(c), mode(c)) {
+        // Linux's ancillary data demands no packet bytes.
+        (BPF_LD, BPF_ABS) if insn.k >= SKF_AD_OFF => 0,
         (BPF_LD, BPF_ABS) | (BPF_LD, BPF_IND) => insn.k.saturating_add(width),
         (BPF_LDX, BPF_MSH) => insn.k.saturating_add(1),
         _ => 0,
@@ -148,15 +176,19 @@ pub fn run(g: &mut Graph, safe: &Safety) {
         let blk = &mut g.blocks[b];
         keep.clear();
         keep.resize(blk.stmts.len(), true);
+        // Removing a statement would move the targets of the jumps among them.
+        let fixed_layout = has_statement_jumps(&blk.stmts);
+        let mut later_defs = 0;
         for (i, insn) in blk.stmts.iter().enumerate().rev() {
-            let (u, d) = uses_defs(insn);
+            let (u, d) = stmt_uses_defs(insn, later_defs);
+            later_defs |= d;
             let fixed = matches!(
                 (class(insn.code), mode(insn.code)),
                 (BPF_LD, BPF_ABS) | (BPF_LDX, BPF_MSH)
             );
             let removable =
                 never_rejects(insn) || safe.get(b, i) || (fixed && demands(insn) <= need);
-            if d != 0 && d & l == 0 && removable {
+            if d != 0 && d & l == 0 && removable && !fixed_layout {
                 keep[i] = false;
                 continue;
             }

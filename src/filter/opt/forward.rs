@@ -55,15 +55,18 @@ pub fn run(g: &mut Graph, entry: usize, budget: &mut Budget) -> Safety {
         safe.open(b);
         // The last statement kept and the value A held before it.
         let mut last: Option<(Insn, u32)> = None;
+        // Past a jump among the statements, none may go: the jump counts them.
+        let mut after_jump = false;
         for &insn in &g.blocks[b].stmts {
             let Some(step) = st.step(&mut t, &insn) else {
                 // Not a statement we model: keep it and forget everything.
                 out.push(insn);
                 safe.push(false);
                 st = State::entry(&mut t);
+                after_jump |= class(insn.code) == BPF_JMP;
                 continue;
             };
-            if step.safe && st.regs[step.reg] == step.vn {
+            if step.safe && st.regs[step.reg] == step.vn && !after_jump {
                 continue;
             }
             let kept = rewrite(&st, &t, insn, step.reg, step.vn, step.safe);

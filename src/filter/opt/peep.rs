@@ -35,8 +35,12 @@ pub fn run(g: &mut Graph, entry: usize) -> usize {
         } else {
             dead::A
         };
-        // Only a block with `add x; tax; ld [x + k]` can change.
-        if blk.stmts.len() < 3 || !blk.stmts.iter().any(|i| i.code == BPF_MISC | BPF_TAX) {
+        // Only a block with `add x; tax; ld [x + k]` can change (and none whose statements
+        // include jumps, which count the statements they skip).
+        if blk.stmts.len() < 3
+            || !blk.stmts.iter().any(|i| i.code == BPF_MISC | BPF_TAX)
+            || dead::has_statement_jumps(&blk.stmts)
+        {
             continue;
         }
         let live = live.get_or_insert_with(|| dead::live_in(g));

@@ -61,8 +61,22 @@ impl Ranges {
                 continue;
             };
             let blk = &g.blocks[b];
+            // A jump among the statements may skip the ones after it: what those write may
+            // also keep its earlier value, so it ends up unknown.
+            let mut after_jump = false;
+            let mut skippable = 0u32;
             for insn in &blk.stmts {
                 step(&mut r, insn);
+                if class(insn.code) == BPF_JMP {
+                    after_jump = true;
+                } else if after_jump {
+                    skippable |= super::dead::uses_defs(insn).1;
+                }
+            }
+            for (i, reg) in r.iter_mut().enumerate() {
+                if skippable & (1 << i) != 0 {
+                    *reg = FULL;
+                }
             }
             for t in [blk.jt, blk.jf] {
                 if let Target::Block(c) = t {
@@ -121,6 +135,8 @@ pub fn step(r: &mut Regs, insn: &Insn) {
         }
         BPF_MISC if miscop(c) == BPF_TAX => r[X] = r[A],
         BPF_MISC if miscop(c) == BPF_TXA => r[A] = r[X],
+        // A jump among a block's statements changes no register (see `Ranges::compute`).
+        BPF_JMP => {}
         _ => *r = [FULL; NREGS],
     }
 }

@@ -418,6 +418,18 @@ impl State {
                     BPF_MEM if (k as usize) < BPF_MEMWORDS => {
                         Some(pure(reg, self.regs[2 + k as usize]))
                     }
+                    BPF_ABS if reg == REG_A && k >= SKF_AD_OFF => {
+                        // Linux's ancillary data: no packet bytes, so it proves no length;
+                        // it fails where no kernel (or no metadata) answers it.
+                        let (sz, _) = width(code)?;
+                        let vn = t.intern(Expr::Abs { size: sz, k });
+                        Some(Step {
+                            reg,
+                            vn,
+                            safe: self.computed(vn),
+                            proves: Proof::Nothing,
+                        })
+                    }
                     BPF_ABS if reg == REG_A => {
                         let (sz, n) = width(code)?;
                         let vn = t.intern(Expr::Abs { size: sz, k });
