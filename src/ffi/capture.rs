@@ -11,7 +11,7 @@
 //! a callback (iftop does, at exit). glibc then unwinds the thread with a forced unwind, which
 //! passes through C frames as through libpcap's, but aborts the process if it meets Rust's
 //! `catch_unwind`. So the loop's own frames are not behind the panic boundary: it waits in
-//! `ppoll` itself ([`wait_for`]) and calls the callback itself, both declared "C-unwind", and
+//! `poll` itself ([`wait_for`]) and calls the callback itself, both declared "C-unwind", and
 //! nothing with a destructor is alive in them; each call into the core is a separate,
 //! non-blocking, boundary-protected step. The loop itself cannot panic (no indexing, no
 //! unwrap, wrapping arithmetic), so no Rust panic reaches C either.
@@ -41,15 +41,10 @@ const _: () = {
 pub(crate) type Handler = unsafe extern "C-unwind" fn(*mut u8, *const pcap_pkthdr, *const u8);
 
 extern "C-unwind" {
-    /// glibc's `ppoll`, declared "C-unwind": it is a cancellation point, and a cancellation
+    /// glibc's `poll`, declared "C-unwind": it is a cancellation point, and a cancellation
     /// of the waiting thread unwinds out of it.
-    #[link_name = "ppoll"]
-    fn ppoll_cancellable(
-        fds: *mut libc::pollfd,
-        nfds: libc::nfds_t,
-        timeout: *const libc::timespec,
-        sigmask: *const libc::sigset_t,
-    ) -> c_int;
+    #[link_name = "poll"]
+    fn poll_cancellable(fds: *mut libc::pollfd, nfds: libc::nfds_t, timeout_ms: c_int) -> c_int;
 }
 
 /// Packets one staging call asks for at most: enough to amortise the call, few enough that
@@ -138,26 +133,29 @@ pub(crate) fn refill(
 }
 
 /// Does a planned wait, outside the panic boundary so that a cancellation may unwind out of
-/// it. Holds nothing that needs dropping.
+/// it. Holds nothing that needs dropping. `poll` with the descriptors in use and a timeout in
+/// whole milliseconds (rounded up), as libpcap waits: the plans' timeouts are the handle's
+/// millisecond timeout, and immediate mode's sub-millisecond tick is a timerfd among the
+/// descriptors.
 #[inline(never)]
 pub(crate) fn wait_for(plan: WaitPlan) -> Polled {
     let mut fds = plan.fds;
-    let timeout = match &plan.timeout {
-        Some(ts) => ts as *const libc::timespec,
-        None => ptr::null(),
+    let used = fds
+        .iter()
+        .rposition(|f| f.fd >= 0)
+        .map_or(0, |last| last + 1);
+    let timeout_ms: c_int = match &plan.timeout {
+        Some(ts) => {
+            let ns = i128::from(ts.tv_sec) * 1_000_000_000 + i128::from(ts.tv_nsec);
+            ((ns + 999_999) / 1_000_000).clamp(0, i128::from(c_int::MAX)) as c_int
+        }
+        None => -1,
     };
-    // SAFETY: fds is an array of three valid pollfds (fd -1: ignored); timeout is NULL or points to a live
-    // timespec; no signal mask is changed.
-    let result = unsafe {
-        ppoll_cancellable(
-            fds.as_mut_ptr(),
-            fds.len() as libc::nfds_t,
-            timeout,
-            ptr::null(),
-        )
-    };
+    // SAFETY: fds is an array of valid pollfds of which the first `used` are passed (an fd
+    // of -1 among them is skipped by poll); no signal mask is changed.
+    let result = unsafe { poll_cancellable(fds.as_mut_ptr(), used as libc::nfds_t, timeout_ms) };
     let errno = if result < 0 {
-        // SAFETY: reads this thread's errno, which ppoll just set.
+        // SAFETY: reads this thread's errno, which poll just set.
         unsafe { *libc::__errno_location() }
     } else {
         0

@@ -4,7 +4,7 @@
 //!
 //! Why: the C-facing loop (`ffi::capture`) must deliver packets in a tight loop without
 //! re-entering the core per packet, and must do any blocking wait itself, outside the panic
-//! boundary, so that a thread cancellation (a forced unwind out of `ppoll`) can pass through
+//! boundary, so that a thread cancellation (a forced unwind out of `poll`) can pass through
 //! it as it passes through libpcap. So the core never blocks here: it stages what is ready, or
 //! says what to wait for ([`WaitPlan`]) and is asked again with the outcome ([`Polled`]).
 //!
@@ -87,10 +87,10 @@ impl Stage {
     }
 }
 
-/// A wait the caller performs (a `ppoll` on these descriptors, up to `timeout`), after which
+/// A wait the caller performs (a `poll` on these descriptors, up to `timeout` rounded up to whole milliseconds), after which
 /// it asks the core again with the outcome in [`WaitState::polled`]. A live handle's are its
 /// packet socket, its wake-up eventfd and immediate mode's drain timer; -1 marks an unused
-/// entry, which `ppoll` skips.
+/// entry, which `poll` skips.
 #[derive(Clone, Copy)]
 pub struct WaitPlan {
     pub fds: [libc::pollfd; 3],
@@ -98,10 +98,10 @@ pub struct WaitPlan {
     pub timeout: Option<libc::timespec>,
 }
 
-/// What a `ppoll` of a [`WaitPlan`] returned.
+/// What a `poll` of a [`WaitPlan`] returned.
 #[derive(Clone, Copy, Debug)]
 pub struct Polled {
-    /// `ppoll`'s return value.
+    /// `poll`'s return value.
     pub result: i32,
     /// `errno` when `result < 0`.
     pub errno: i32,

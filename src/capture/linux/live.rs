@@ -489,7 +489,7 @@ impl Live {
             wait.deadline = Some(now + Duration::from_millis(self.timeout_ms as u64));
         }
         let dense = frame_ring && self.pace.update(self.ring.taken(), now);
-        // While dense, the drain timer ends the wait; without one, a ppoll timeout does.
+        // While dense, the drain timer ends the wait; without one, a poll timeout does.
         let drain_timer = if dense { self.pace.arm() } else { None };
         // While the interface is down, look every 100 ms whether it was deleted: the kernel
         // reports only the going down, not the unregistering that may follow.

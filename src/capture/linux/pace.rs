@@ -3,9 +3,8 @@
 //! rate passes [`DENSE_ENTER_PPS`] it instead drains the frame ring once per drain tick, one
 //! wakeup for many packets, until the rate falls below [`DENSE_LEAVE_PPS`].
 //!
-//! The tick is a `timerfd`, not a `ppoll` timeout: the kernel stretches every `ppoll` timeout
-//! by the thread's timer slack (50 µs by default), which would add up to 50 µs to every
-//! packet's wait; a timerfd fires on time. Its length trades CPU for latency — every wakeup
+//! The tick is a `timerfd`, not a `poll` timeout: those are whole milliseconds, and the kernel
+//! stretches them by the thread's timer slack (50 µs by default); a timerfd fires on time. Its length trades CPU for latency — every wakeup
 //! costs a fixed amount of CPU (measured by `bench/live/wake_cost.c`) — so it can be chosen
 //! with `OXPCAP_IMMEDIATE_TICK_US` (0: never drain on a tick, wake for every packet as
 //! libpcap does).
@@ -35,7 +34,7 @@ pub struct Pace {
     /// None: no drain tick (wake per packet whatever the rate).
     tick: Option<Duration>,
     /// Made the first time traffic turns dense; None before, or if the kernel refused one
-    /// (the wait then falls back on a `ppoll` timeout, slack and all).
+    /// (the wait then falls back on a `poll` timeout: a millisecond).
     timer: Option<OwnedFd>,
     timer_failed: bool,
     /// `OXPCAP_DEBUG`: a line on stderr at each switch between sparse and dense.
@@ -94,7 +93,7 @@ impl Pace {
     }
 
     /// Arms the drain timer for one tick and returns its descriptor for the wait; None when
-    /// no timerfd can be had (the caller then uses the tick as a `ppoll` timeout).
+    /// no timerfd can be had (the caller then uses the tick as a `poll` timeout).
     pub fn arm(&mut self) -> Option<RawFd> {
         let tick = self.tick();
         let fd = self.timer_fd()?;

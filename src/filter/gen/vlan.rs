@@ -186,3 +186,101 @@ impl Gen {
         Some(s)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::VlanTags;
+    use crate::bpf::image::image;
+    use crate::bpf::insn::{BPF_ABS, BPF_B, BPF_LD, SKF_AD_OFF};
+    use crate::filter::{compile, compile_for, Target};
+
+    fn listing(text: &str, tags: VlanTags, optimize: bool) -> Vec<String> {
+        let target = Target {
+            linktype: 1,
+            snaplen: 262144,
+            netmask: 0xffff_ffff,
+            savefile: None,
+        };
+        let p = compile_for(text, target, tags, optimize).expect("compiles");
+        p.insns()
+            .iter()
+            .enumerate()
+            .map(|(n, i)| image(i, n as i32))
+            .collect()
+    }
+
+    /// libpcap 1.10.3's unoptimised listing on a live Ethernet handle (tcpdump -O -d -i lo),
+    /// whitespace aside.
+    const VLAN_5_AND_IP: &str = "ld #0x0|st M[0]|st M[1]|ldb [vlanp]|jeq #0x1 jt 17 jf 5|\
+        ld M[0]|add #4|st M[0]|ld M[1]|add #4|st M[1]|ldh [12]|jeq #0x8100 jt 17 jf 13|\
+        ldh [12]|jeq #0x88a8 jt 17 jf 15|ldh [12]|jeq #0x9100 jt 17 jf 28|ldb [vlanp]|\
+        jeq #0x1 jt 19 jf 21|ldb [vlan_tci]|ja 22|ldh [14]|and #0xfff|jeq #0x5 jt 24 jf 28|\
+        ldx M[1]|ldh [x + 12]|jeq #0x800 jt 27 jf 28|ret #262144|ret #0";
+
+    /// `ldb [k]` when k is an ancillary offset (anything else: a value no insn equals).
+    fn ldb_ancillary(k: u32) -> crate::bpf::Insn {
+        let code = if k >= SKF_AD_OFF {
+            BPF_LD | BPF_B | BPF_ABS
+        } else {
+            0xffff
+        };
+        crate::bpf::Insn::stmt(code, k)
+    }
+
+    fn squeeze(line: &str) -> String {
+        // Drop the "(nnn)" and collapse blanks.
+        line[5..].split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn live_vlan_reads_the_metadata_as_libpcap_lays_it_out() {
+        let got: Vec<String> = listing("vlan 5 and ip", VlanTags::Ancillary, false)
+            .iter()
+            .map(|l| squeeze(l))
+            .collect();
+        let want: Vec<&str> = VLAN_5_AND_IP.split('|').map(str::trim).collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn the_prologue_zeroes_the_words_of_the_final_offsets() {
+        // After `pppoes` the linktype offset is the payload's word: libpcap zeroes it twice.
+        let got = listing("vlan and pppoes", VlanTags::Ancillary, false);
+        let head: Vec<String> = got[..3].iter().map(|l| squeeze(l)).collect();
+        assert_eq!(head, ["ld #0x0", "st M[0]", "st M[0]"]);
+    }
+
+    #[test]
+    fn only_the_first_vlan_on_a_fixed_link_header_reads_the_metadata() {
+        let count = |text: &str| {
+            listing(text, VlanTags::Ancillary, false)
+                .iter()
+                .filter(|l| l.contains("[vlanp]"))
+                .count()
+        };
+        assert_eq!(count("vlan and vlan"), 1);
+        assert_eq!(count("vlan 1 or vlan 2"), 2); // the present test and the id block
+        assert_eq!(count("geneve and vlan"), 0);
+        // By link type, as measured on libpcap: NETANALYZER too, 802.11 not.
+        for (linktype, uses) in [(240, true), (241, true), (105, false), (127, false)] {
+            let target = Target {
+                linktype,
+                snaplen: 262144,
+                netmask: 0xffff_ffff,
+                savefile: None,
+            };
+            let p = compile_for("vlan", target, VlanTags::Ancillary, false).expect("compiles");
+            let reads = p.insns().iter().any(|i| *i == ldb_ancillary(i.k));
+            assert_eq!(reads, uses, "link type {linktype}");
+        }
+        // Dead and savefile handles: in the packet only, as before.
+        let target = Target {
+            linktype: 1,
+            snaplen: 262144,
+            netmask: 0xffff_ffff,
+            savefile: None,
+        };
+        let dead = compile("vlan 5 and ip", target, false).expect("compiles");
+        assert!(dead.insns().iter().all(|i| *i != ldb_ancillary(i.k)));
+    }
+}
