@@ -9,7 +9,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use pcap::bpf::interpret::run_fetching;
+use pcap::bpf::raw;
 use pcap::bpf::{image, validate, Insn, Program};
 
 fuzz_target!(|input: &[u8]| {
@@ -43,7 +43,7 @@ fuzz_target!(|input: &[u8]| {
 
     let program = Program::new(insns.clone());
     let fast = program.run(packet, wire_len);
-    let fetched = run_fetching(&insns[..], packet, wire_len);
+    let fetched = raw::run(&insns[..], packet, wire_len);
     assert_eq!(fast, fetched, "interpreters disagree (valid: {valid})");
     if valid {
         // A valid program never runs past its end, so the C entry point may run it too.

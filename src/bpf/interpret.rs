@@ -18,14 +18,13 @@
 //! would hang) and rejects too. Nothing here panics or reads outside `data`, whatever the
 //! program. Scratch memory starts zeroed (libpcap's starts uninitialised).
 //!
-//! Two drivers share one step function, so they cannot disagree:
-//! - [`Executable`] decodes a program once (absolute jump targets, checked scratch indices,
-//!   a final reject step that every out-of-range target points to, each load followed by a
-//!   conditional jump fused into one step) and then runs packets with no allocation and no
-//!   per-step opcode decoding, without even setting up scratch memory when no step loads
-//!   from it; [`super::Program`] caches one.
-//! - [`run_fetching`] decodes as it goes from an [`InsnFetch`], for `bpf_filter` callers that
-//!   hand us a bare instruction pointer with no length.
+//! [`Executable`] decodes a program once (absolute jump targets, checked scratch indices, a
+//! final reject step that every out-of-range target points to, each load followed by a
+//! conditional jump fused into one step) and then runs packets with no allocation and no
+//! per-step opcode decoding, without even setting up scratch memory when no step loads from
+//! it; [`super::Program`] caches one. The C entry points, which get a bare instruction
+//! pointer with no length, run [`super::raw`] instead, held to the same verdicts by the tests
+//! here (`both`) and in raw.rs.
 
 use super::insn::*;
 
@@ -203,9 +202,9 @@ const OPS: [Op; 256] = {
     table
 };
 
-/// Decodes the instruction at index `at`. Targets at or past `len` (the program length, or
-/// `usize::MAX` when unknown) become `len`, where the caller keeps a reject step; targets
-/// that do not fit a u32 become u32::MAX, which no program reaches.
+/// Decodes the instruction at index `at`. Targets at or past `len` (the program length)
+/// become `len`, where the caller keeps a reject step; targets that do not fit a u32 become
+/// u32::MAX, which no program reaches.
 #[inline(always)]
 fn decode(insn: Insn, at: usize, len: usize) -> Step {
     let k = insn.k;
@@ -363,7 +362,7 @@ fn keep_branch() {
 
 /// Runs the step at index `pc`.
 #[inline(always)]
-fn exec<S: Scratch, const FUSED: bool>(
+fn exec<S: Scratch>(
     s: Step,
     pc: usize,
     m: &mut Machine<S>,
@@ -415,11 +414,6 @@ fn exec<S: Scratch, const FUSED: bool>(
     let k = s.k;
     // Scratch indices were checked by decode; `Scratch` masks them, so no second check.
     let slot = k as usize;
-    // Decoded steps never hold a scratch index >= 16 (decode rejects those); steps made on
-    // the fly by `run_fetching` are checked here instead.
-    if !FUSED && matches!(s.op, Op::LdMem | Op::LdxMem | Op::St | Op::Stx) && slot >= BPF_MEMWORDS {
-        return Flow::Return(0);
-    }
     match s.op {
         Op::RetK => Flow::Return(k),
         Op::RetA => Flow::Return(m.a),
@@ -492,38 +486,36 @@ fn exec<S: Scratch, const FUSED: bool>(
         }
         Op::Txa => alu!(m.x),
         Op::Reject => Flow::Return(0),
-        Op::LdAbsWJeq if FUSED => fused!(load_w(data, k as usize), |a: u32, c: u32| a == c),
-        Op::LdAbsWJgt if FUSED => fused!(load_w(data, k as usize), |a: u32, c: u32| a > c),
-        Op::LdAbsWJge if FUSED => fused!(load_w(data, k as usize), |a: u32, c: u32| a >= c),
-        Op::LdAbsWJset if FUSED => fused!(load_w(data, k as usize), |a: u32, c: u32| a & c != 0),
-        Op::LdAbsHJeq if FUSED => fused!(load_h(data, k as usize), |a: u32, c: u32| a == c),
-        Op::LdAbsHJgt if FUSED => fused!(load_h(data, k as usize), |a: u32, c: u32| a > c),
-        Op::LdAbsHJge if FUSED => fused!(load_h(data, k as usize), |a: u32, c: u32| a >= c),
-        Op::LdAbsHJset if FUSED => fused!(load_h(data, k as usize), |a: u32, c: u32| a & c != 0),
-        Op::LdAbsBJeq if FUSED => fused!(load_b(data, k as usize), |a: u32, c: u32| a == c),
-        Op::LdAbsBJgt if FUSED => fused!(load_b(data, k as usize), |a: u32, c: u32| a > c),
-        Op::LdAbsBJge if FUSED => fused!(load_b(data, k as usize), |a: u32, c: u32| a >= c),
-        Op::LdAbsBJset if FUSED => fused!(load_b(data, k as usize), |a: u32, c: u32| a & c != 0),
-        Op::LdIndWJeq if FUSED => fused!(load_w(data, indexed(m.x, k)), |a: u32, c: u32| a == c),
-        Op::LdIndWJgt if FUSED => fused!(load_w(data, indexed(m.x, k)), |a: u32, c: u32| a > c),
-        Op::LdIndWJge if FUSED => fused!(load_w(data, indexed(m.x, k)), |a: u32, c: u32| a >= c),
-        Op::LdIndWJset if FUSED => {
+        Op::LdAbsWJeq => fused!(load_w(data, k as usize), |a: u32, c: u32| a == c),
+        Op::LdAbsWJgt => fused!(load_w(data, k as usize), |a: u32, c: u32| a > c),
+        Op::LdAbsWJge => fused!(load_w(data, k as usize), |a: u32, c: u32| a >= c),
+        Op::LdAbsWJset => fused!(load_w(data, k as usize), |a: u32, c: u32| a & c != 0),
+        Op::LdAbsHJeq => fused!(load_h(data, k as usize), |a: u32, c: u32| a == c),
+        Op::LdAbsHJgt => fused!(load_h(data, k as usize), |a: u32, c: u32| a > c),
+        Op::LdAbsHJge => fused!(load_h(data, k as usize), |a: u32, c: u32| a >= c),
+        Op::LdAbsHJset => fused!(load_h(data, k as usize), |a: u32, c: u32| a & c != 0),
+        Op::LdAbsBJeq => fused!(load_b(data, k as usize), |a: u32, c: u32| a == c),
+        Op::LdAbsBJgt => fused!(load_b(data, k as usize), |a: u32, c: u32| a > c),
+        Op::LdAbsBJge => fused!(load_b(data, k as usize), |a: u32, c: u32| a >= c),
+        Op::LdAbsBJset => fused!(load_b(data, k as usize), |a: u32, c: u32| a & c != 0),
+        Op::LdIndWJeq => fused!(load_w(data, indexed(m.x, k)), |a: u32, c: u32| a == c),
+        Op::LdIndWJgt => fused!(load_w(data, indexed(m.x, k)), |a: u32, c: u32| a > c),
+        Op::LdIndWJge => fused!(load_w(data, indexed(m.x, k)), |a: u32, c: u32| a >= c),
+        Op::LdIndWJset => {
             fused!(load_w(data, indexed(m.x, k)), |a: u32, c: u32| a & c != 0)
         }
-        Op::LdIndHJeq if FUSED => fused!(load_h(data, indexed(m.x, k)), |a: u32, c: u32| a == c),
-        Op::LdIndHJgt if FUSED => fused!(load_h(data, indexed(m.x, k)), |a: u32, c: u32| a > c),
-        Op::LdIndHJge if FUSED => fused!(load_h(data, indexed(m.x, k)), |a: u32, c: u32| a >= c),
-        Op::LdIndHJset if FUSED => {
+        Op::LdIndHJeq => fused!(load_h(data, indexed(m.x, k)), |a: u32, c: u32| a == c),
+        Op::LdIndHJgt => fused!(load_h(data, indexed(m.x, k)), |a: u32, c: u32| a > c),
+        Op::LdIndHJge => fused!(load_h(data, indexed(m.x, k)), |a: u32, c: u32| a >= c),
+        Op::LdIndHJset => {
             fused!(load_h(data, indexed(m.x, k)), |a: u32, c: u32| a & c != 0)
         }
-        Op::LdIndBJeq if FUSED => fused!(load_b(data, indexed(m.x, k)), |a: u32, c: u32| a == c),
-        Op::LdIndBJgt if FUSED => fused!(load_b(data, indexed(m.x, k)), |a: u32, c: u32| a > c),
-        Op::LdIndBJge if FUSED => fused!(load_b(data, indexed(m.x, k)), |a: u32, c: u32| a >= c),
-        Op::LdIndBJset if FUSED => {
+        Op::LdIndBJeq => fused!(load_b(data, indexed(m.x, k)), |a: u32, c: u32| a == c),
+        Op::LdIndBJgt => fused!(load_b(data, indexed(m.x, k)), |a: u32, c: u32| a > c),
+        Op::LdIndBJge => fused!(load_b(data, indexed(m.x, k)), |a: u32, c: u32| a >= c),
+        Op::LdIndBJset => {
             fused!(load_b(data, indexed(m.x, k)), |a: u32, c: u32| a & c != 0)
         }
-        // Fused steps exist only in an Executable, which runs with FUSED.
-        _ => Flow::Return(0),
     }
 }
 
@@ -615,60 +607,10 @@ impl Executable {
             let Some(&s) = steps.get(pc) else {
                 return 0;
             };
-            match exec::<S, true>(s, pc, &mut m, data, wire_len, steps, aux) {
+            match exec(s, pc, &mut m, data, wire_len, steps, aux) {
                 Flow::Goto(next) => pc = next,
                 Flow::Return(v) => return v,
             }
-        }
-    }
-}
-
-/// Where [`run_fetching`] reads instructions from.
-pub trait InsnFetch {
-    /// The instruction at `pc`, None past the end of the program.
-    fn fetch(&self, pc: usize) -> Option<Insn>;
-}
-
-impl InsnFetch for [Insn] {
-    fn fetch(&self, pc: usize) -> Option<Insn> {
-        self.get(pc).copied()
-    }
-}
-
-/// A cheaper [`decode`] for [`run_fetching`], which has no program length to check against:
-/// the operation from the table and both possible targets, computed without branches (the
-/// scratch index is checked by `exec`, a zero divisor by the division itself). Gives the
-/// same step as `decode` with an unknown length, for programs shorter than 2^32.
-#[inline(always)]
-fn decode_on_the_fly(insn: Insn, at: usize) -> Step {
-    let op = OPS.get(insn.code as usize).copied().unwrap_or(Op::Reject);
-    let next = (at as u32).wrapping_add(1);
-    let jt = if op == Op::Ja {
-        next.wrapping_add(insn.k)
-    } else {
-        next.wrapping_add(insn.jt as u32)
-    };
-    Step {
-        op,
-        jt,
-        jf: next.wrapping_add(insn.jf as u32),
-        k: insn.k,
-    }
-}
-
-/// Runs a program read one instruction at a time, with the same semantics as
-/// [`Executable::run`]. For a slice, the result equals `Executable::new(slice).run(..)`.
-pub fn run_fetching<F: InsnFetch + ?Sized>(code: &F, data: &[u8], wire_len: u32) -> u32 {
-    let mut m = Machine::<[u32; BPF_MEMWORDS]>::new();
-    let mut pc = 0;
-    loop {
-        let Some(insn) = code.fetch(pc) else {
-            return 0;
-        };
-        let step = decode_on_the_fly(insn, pc);
-        match exec::<_, false>(step, pc, &mut m, data, wire_len, &[], None) {
-            Flow::Goto(next) => pc = next,
-            Flow::Return(v) => return v,
         }
     }
 }
@@ -696,7 +638,7 @@ mod tests {
             assert_eq!(e.run_with_aux(&pkt, 64, tagged), want);
             // No metadata (bpf_filter, savefiles): out of the packet, so rejected.
             assert_eq!(e.run(&pkt, 64), 0);
-            assert_eq!(run_fetching(&prog[..], &pkt, 64), 0);
+            assert_eq!(super::super::raw::run(&prog[..], &pkt, 64), 0);
         }
         // A present-test fused with its jump would read the packet: it is not fused.
         let test = vec![
@@ -712,7 +654,8 @@ mod tests {
 
     fn both(prog: &[Insn], data: &[u8], wire_len: u32) -> u32 {
         let fast = Executable::new(prog).run(data, wire_len);
-        assert_eq!(fast, run_fetching(prog, data, wire_len), "drivers disagree");
+        let fetched = super::super::raw::run(prog, data, wire_len);
+        assert_eq!(fast, fetched, "interpret and raw disagree");
         fast
     }
 

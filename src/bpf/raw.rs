@@ -4,15 +4,19 @@
 //!
 //! It decodes nothing ahead of time: each step reads the instruction where the program
 //! counter points and dispatches on the raw 16-bit opcode in one `match`, with the
-//! accumulator, the index register, scratch memory and the program counter in locals.
+//! accumulator, the index register, scratch memory and the program counter in locals; runs
+//! of `jeq #k`/`jset #k` (after a load, or one after another) go round a small inner loop
+//! instead of the dispatch. Nothing is cached between calls, so a caller may change its
+//! program whenever it likes, as with libpcap.
+//!
 //! Its verdicts are those of [`super::interpret`] (the decoding interpreter `pcap_t` handles
 //! use), rule for rule: loads outside the captured bytes, division or modulo by zero, opcodes
 //! libpcap cannot run (anything above 0xff included), scratch indices >= 16, and more than
 //! [`BACKWARD_JUMP_LIMIT`] backward jumps on one packet all reject; shifts by the constant k
 //! use k mod 32, shifts by X >= 32 give 0; `ja` adds k in 32-bit wrap-around; ancillary-data
 //! offsets (k >= 0xfffff000) are ordinary, out-of-packet offsets (libpcap's `bpf_filter` has
-//! no kernel metadata to read there); scratch memory starts zeroed. The unit tests below and
-//! tests/bpf_differential.rs hold it to that.
+//! no kernel metadata to read there); a scratch word never stored reads 0. The unit tests
+//! below and tests/bpf_differential.rs hold it to that.
 //!
 //! Nothing here panics or reads outside `data`. Reading the program is the one trust point:
 //! [`Unbounded`] reads wherever the program counter goes, on the word of whoever made it.
@@ -181,6 +185,33 @@ pub fn run<S: InsnSource + ?Sized>(program: &S, data: &[u8], wire_len: u32) -> u
             }
         };
     }
+    // Runs the `jeq #k` and `jset #k` instructions from `pc` on, until another kind comes.
+    // Compiled filters are mostly loads each followed by one of those, and chains of `jeq`s
+    // (one header field against several values); running them here, where the next
+    // instruction is read anyway, saves a pass through the dispatch table for each
+    // (measured: 10-20% less time per packet on bench/bpf_filter's programs, 55% on a
+    // chain of 20 hosts; also testing `jgt`/`jge` here measured slower). Reading ahead is
+    // within the contract: `pc` is the instruction that runs next.
+    macro_rules! test_run {
+        () => {
+            while let Some(next) = program.at(pc) {
+                let code = field!(next, code);
+                let k = field!(next, k);
+                let taken = if code == 0x15 {
+                    a == k
+                } else if code == 0x45 {
+                    a & k != 0
+                } else if code == 0x06 {
+                    // Where most tests lead: a `ret #k`, answered without the dispatch.
+                    return k;
+                } else {
+                    break;
+                };
+                pc = pc.wrapping_add(1);
+                jump!(next, taken);
+            }
+        };
+    }
     loop {
         let Some(ip) = program.at(pc) else {
             return 0;
@@ -193,20 +224,39 @@ pub fn run<S: InsnSource + ?Sized>(program: &S, data: &[u8], wire_len: u32) -> u
         let code = field!(ip, code);
         // The commonest instruction of compiled filters, tested first. (The compiler may
         // fold the test back into the dispatch table; either way this shape leaves it
-        // fewer registers to shuffle per step, measured ~10% faster than a plain `match`.)
+        // fewer registers to shuffle per step, measured faster than a plain `match`.)
         if code == 0x15 {
             jump!(ip, a == k);
+            test_run!();
             continue;
         }
         match code {
             0x06 => return k,
             0x16 => return a,
-            0x20 => a = word!(k as usize),
-            0x28 => a = half!(k as usize),
-            0x30 => a = byte!(k as usize),
-            0x40 => a = word!(ind()),
-            0x48 => a = half!(ind()),
-            0x50 => a = byte!(ind()),
+            0x20 => {
+                a = word!(k as usize);
+                test_run!();
+            }
+            0x28 => {
+                a = half!(k as usize);
+                test_run!();
+            }
+            0x30 => {
+                a = byte!(k as usize);
+                test_run!();
+            }
+            0x40 => {
+                a = word!(ind());
+                test_run!();
+            }
+            0x48 => {
+                a = half!(ind());
+                test_run!();
+            }
+            0x50 => {
+                a = byte!(ind());
+                test_run!();
+            }
             0x80 => a = wire_len,
             0x00 => a = k,
             0x60 => a = scratch!(k),

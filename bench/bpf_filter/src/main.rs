@@ -4,8 +4,11 @@
 //! Programs: a few typical tcpdump filters and the longest programs the corpus compiles to,
 //! all compiled by the system libpcap for Ethernet at optimize 1, so both interpreters run the
 //! very same instructions. Packets: every Ethernet packet of ../shared/corpus/pcaps.
-//! Two of ours are measured: `Program::run` (the decoded form a `pcap_t` filters with),
-//! and our C `bpf_filter` (which must decode as it goes: it has no program length).
+//! Three of ours are measured: `Program::run` (the decoded form a `pcap_t` filters with)
+//! against libpcap's `bpf_filter`, and the C entry points, which follow a bare instruction
+//! pointer (no program length, nothing decoded ahead): our `bpf_filter` against libpcap's,
+//! our `pcap_offline_filter` against libpcap's (each given a `struct bpf_program` and a
+//! `struct pcap_pkthdr` made the same way per packet).
 //! Each figure is the median of several runs of thread CPU time (the machine may be busy);
 //! the verdicts of both libraries are checked to agree first.
 
@@ -17,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 use bpf_oracle::{Packet, SystemLibpcap};
 use pcap::bpf::{Insn, Program};
+use pcap::ffi::{bpf_program, pcap_pkthdr};
 
 const DLT_EN10MB: i32 = 1;
 const RUNS: usize = 9;
@@ -27,7 +31,10 @@ const FILTERS: [(&str, &str); 6] = [
     ("tcp", "tcp"),
     ("host", "host 192.168.1.1"),
     ("tcp port 80", "tcp port 80"),
-    ("syn/fin, not net", "tcp[tcpflags] & (tcp-syn|tcp-fin) != 0 and not src net 10.0.0.0/8"),
+    (
+        "syn/fin, not net",
+        "tcp[tcpflags] & (tcp-syn|tcp-fin) != 0 and not src net 10.0.0.0/8",
+    ),
     (
         "vlan + ipv6 udp",
         "(vlan and ip6 and udp portrange 1000-2000) or (ip6 and udp portrange 1000-2000)",
@@ -43,14 +50,21 @@ fn main() {
     };
     let packets = ethernet_packets(&sys, &corpus.join("pcaps"));
     if packets.is_empty() {
-        println!("bench bpf_filter: skipped, no Ethernet packets under {}", corpus.display());
+        println!(
+            "bench bpf_filter: skipped, no Ethernet packets under {}",
+            corpus.display()
+        );
         return;
     }
     let hosts: Vec<String> = (1..=20).map(|i| format!("host 10.1.{i}.{i}")).collect();
     let mut programs: Vec<(String, Vec<Insn>)> = FILTERS
         .iter()
         .map(|(name, expr)| {
-            let expr = if expr.is_empty() { hosts.join(" or ") } else { expr.to_string() };
+            let expr = if expr.is_empty() {
+                hosts.join(" or ")
+            } else {
+                expr.to_string()
+            };
             let prog = sys
                 .compile(DLT_EN10MB, 262144, &expr, true, 0xffff_ff00)
                 .unwrap_or_else(|| panic!("libpcap does not compile {expr}"));
@@ -67,8 +81,22 @@ fn main() {
         bytes / packets.len()
     );
     println!(
-        "{:<24} {:>6} {:>8} {:>10} {:>10} {:>8} {:>12} {:>8}",
-        "program", "insns", "accept%", "libpcap", "ours", "ratio", "ours C entry", "ratio"
+        "{:<24} {:>6} {:>8} {:>8} {:>8} {:>6} {:>8} {:>6} {:>8} {:>8} {:>6}",
+        "", "", "", "bpf_filter", "", "", "", "", "offline_filter", "", ""
+    );
+    println!(
+        "{:<24} {:>6} {:>8} {:>8} {:>8} {:>6} {:>8} {:>6} {:>8} {:>8} {:>6}",
+        "program",
+        "insns",
+        "accept%",
+        "libpcap",
+        "pcap_t",
+        "ratio",
+        "C entry",
+        "ratio",
+        "libpcap",
+        "ours",
+        "ratio"
     );
     // OXPCAP_BENCH_ONLY=<prefix> measures only the programs whose name starts with it.
     let only = std::env::var("OXPCAP_BENCH_ONLY").unwrap_or_default();
@@ -83,7 +111,11 @@ fn measure(sys: &SystemLibpcap, name: &str, prog: &[Insn], packets: &[Packet]) {
     let mut accepted = 0;
     for p in packets {
         let theirs = sys.filter(prog, &p.data, p.wire_len);
-        assert_eq!(theirs, ours.run(&p.data, p.wire_len), "verdicts differ on {name}");
+        assert_eq!(
+            theirs,
+            ours.run(&p.data, p.wire_len),
+            "verdicts differ on {name}"
+        );
         accepted += (theirs != 0) as usize;
     }
     let rounds = (TARGET_PER_RUN / packets.len()).max(1);
@@ -98,9 +130,23 @@ fn measure(sys: &SystemLibpcap, name: &str, prog: &[Insn], packets: &[Packet]) {
         black_box(sum);
         (thread_cpu_ns() - start) as f64 / (rounds * packets.len()) as f64
     };
-    // The three are measured in turn within each run, so that a change in the machine's
-    // load affects them alike.
-    let mut samples = [Vec::new(), Vec::new(), Vec::new()];
+    // What pcap_offline_filter takes, made per packet as `SystemLibpcap::offline_filter`
+    // makes it for libpcap's.
+    let offline_args = |p: &Packet| {
+        let fp = bpf_program {
+            bf_len: prog.len() as u32,
+            bf_insns: prog.as_ptr() as *mut Insn,
+        };
+        let hdr = pcap_pkthdr {
+            caplen: p.data.len() as u32,
+            len: p.wire_len,
+            ..pcap_pkthdr::default()
+        };
+        (fp, hdr)
+    };
+    // All are measured in turn within each run, so that a change in the machine's load
+    // affects them alike.
+    let mut samples = [Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new()];
     for _ in 0..RUNS {
         samples[0].push(time_one(&|p| sys.filter(prog, &p.data, p.wire_len)));
         samples[1].push(time_one(&|p| ours.run(&p.data, p.wire_len)));
@@ -115,13 +161,21 @@ fn measure(sys: &SystemLibpcap, name: &str, prog: &[Insn], packets: &[Packet]) {
                 )
             }
         }));
+        samples[3].push(time_one(&|p| {
+            sys.offline_filter(prog, &p.data, p.wire_len) as u32
+        }));
+        samples[4].push(time_one(&|p| {
+            let (fp, hdr) = offline_args(p);
+            // SAFETY: fp and hdr describe live memory; the program is valid.
+            unsafe { pcap::ffi::filter::pcap_offline_filter(&fp, &hdr, p.data.as_ptr()) as u32 }
+        }));
     }
-    let [libpcap, decoded, c_entry] = samples.map(|mut v| {
+    let [libpcap, decoded, c_entry, libpcap_offline, offline] = samples.map(|mut v| {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     });
     println!(
-        "{:<24} {:>6} {:>7.1}% {:>10.1} {:>10.1} {:>8.2} {:>12.1} {:>8.2}",
+        "{:<24} {:>6} {:>7.1}% {:>8.1} {:>8.1} {:>6.2} {:>8.1} {:>6.2} {:>8.1} {:>8.1} {:>6.2}",
         name,
         prog.len(),
         100.0 * accepted as f64 / packets.len() as f64,
@@ -129,11 +183,18 @@ fn measure(sys: &SystemLibpcap, name: &str, prog: &[Insn], packets: &[Packet]) {
         decoded,
         decoded / libpcap,
         c_entry,
-        c_entry / libpcap
+        c_entry / libpcap,
+        libpcap_offline,
+        offline,
+        offline / libpcap_offline
     );
     // Machine-readable lines for scripts/bench-report.sh: metric, libpcap, oxpcap, unit.
     println!("RESULT bpf_filter/{name}\t{libpcap:.1}\t{decoded:.1}\tns/packet");
     println!("RESULT bpf_filter/{name} (C entry)\t{libpcap:.1}\t{c_entry:.1}\tns/packet");
+    println!(
+        "RESULT bpf_filter/{name} (pcap_offline_filter)\t{libpcap_offline:.1}\t{offline:.1}\t\
+         ns/packet"
+    );
 }
 
 /// CPU time of this thread: unlike wall time, it does not count the time other processes
