@@ -58,11 +58,13 @@ impl Stage {
     #[inline(always)]
     pub fn take(&mut self) -> Option<(*const PacketHeader, *const u8)> {
         let i = self.next;
-        if i >= self.headers.len() || i >= self.packets.len() {
+        if i >= self.headers.len() {
             return None;
         }
         self.next = i + 1;
-        // SAFETY: i is below both lengths (checked above).
+        debug_assert_eq!(self.headers.len(), self.packets.len());
+        // SAFETY: i is below headers.len(), which equals packets.len(): the two vectors are
+        // private and only `push` (one entry each) and `clear` (both) change them.
         unsafe { Some((self.headers.as_ptr().add(i), *self.packets.as_ptr().add(i))) }
     }
 

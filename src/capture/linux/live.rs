@@ -639,14 +639,9 @@ impl Shaper {
         }
         let mut wire_len = frame.wire_len();
         let vlan = frame.stripped_vlan();
-        // What libpcap's user-space filter learns from the kernel besides the bytes.
-        let aux = VlanAux {
-            present: vlan.is_some(),
-            vlan_id: vlan.map_or(0, |(_, tci)| tci & 0x0fff),
-        };
         // Where the user-space filter runs: before a stripped VLAN tag is put back (the
         // kernel's view, libpcap's order) unless the program looks for the tag itself.
-        let filter_untagged = vlan.is_some() && !self.filter_reads_tags;
+        let filter_untagged = filter.is_some() && vlan.is_some() && !self.filter_reads_tags;
         if self.cooked {
             let link = frame.link_address();
             frame.start_at_network_header();
@@ -660,7 +655,7 @@ impl Shaper {
                 if frame.prepend(&sll_header(&link)) {
                     wire_len += 16;
                 }
-                if filter_untagged && rejects(filter, frame.bytes(), wire_len, aux) {
+                if filter_untagged && rejects(filter, frame.bytes(), wire_len, vlan) {
                     return false;
                 }
                 if let Some((tpid, tci)) = vlan {
@@ -670,7 +665,7 @@ impl Shaper {
                 }
             }
         } else if let Some((tpid, tci)) = vlan {
-            if filter_untagged && rejects(filter, frame.bytes(), wire_len, aux) {
+            if filter_untagged && rejects(filter, frame.bytes(), wire_len, vlan) {
                 return false;
             }
             let ethernet = self.linktype == dlt::EN10MB || self.linktype == dlt::DOCSIS;
@@ -679,7 +674,7 @@ impl Shaper {
             }
         }
         let filtered = filter_untagged && !(self.cooked && self.linktype == dlt::LINUX_SLL2);
-        if !filtered && rejects(filter, frame.bytes(), wire_len, aux) {
+        if !filtered && rejects(filter, frame.bytes(), wire_len, vlan) {
             return false;
         }
         let caplen = (frame.caplen() as u32).min(self.snaplen);
@@ -703,8 +698,20 @@ impl Shaper {
 /// it does not truncate to the program's return value (measured). Like libpcap's, it
 /// answers the ancillary VLAN loads from the kernel's metadata.
 #[inline]
-fn rejects(filter: Option<&Program>, packet: &[u8], wire_len: u32, aux: VlanAux) -> bool {
-    filter.is_some_and(|program| program.run_with_aux(packet, wire_len, aux) == 0)
+fn rejects(
+    filter: Option<&Program>,
+    packet: &[u8],
+    wire_len: u32,
+    stripped_vlan: Option<(u16, u16)>,
+) -> bool {
+    filter.is_some_and(|program| {
+        // What libpcap's user-space filter learns from the kernel besides the bytes.
+        let aux = VlanAux {
+            present: stripped_vlan.is_some(),
+            vlan_id: stripped_vlan.map_or(0, |(_, tci)| tci & 0x0fff),
+        };
+        program.run_with_aux(packet, wire_len, aux) == 0
+    })
 }
 
 /// True when a program reads the kernel's VLAN metadata (`ldb [vlanp]`, `ldb [vlan_tci]`):
