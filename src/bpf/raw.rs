@@ -424,6 +424,47 @@ mod tests {
         assert_eq!(run(&prog[..], &[], 0), 42);
     }
 
+    /// A program kept at an odd address (C callers may), with scratch words read before and
+    /// after being stored, and a run of tests ending in a `ret`: the unsafe reads in one
+    /// small test, small enough for Miri (`cargo +nightly miri test --lib raw::tests::odd`).
+    #[test]
+    fn odd_address_scratch_and_test_runs() {
+        let prog = [
+            Insn::stmt(BPF_LD | BPF_MEM, 3),  // 0: A = M[3], never stored: 0
+            Insn::stmt(BPF_ST, 3),            // 1: M[3] = 0
+            Insn::stmt(BPF_LD | BPF_IMM, 9),  // 2
+            Insn::stmt(BPF_ST, 5),            // 3: M[5] = 9
+            Insn::stmt(BPF_LDX | BPF_MEM, 5), // 4: X = 9
+            Insn::stmt(BPF_LD | BPF_H | BPF_ABS, 0),
+            Insn::jump(BPF_JMP | BPF_JEQ | BPF_K, 0x0102, 0, 2), // 6: -> 7 or 9
+            Insn::jump(BPF_JMP | BPF_JSET | BPF_K, 0x200, 0, 2), // 7: -> 8 or 10
+            Insn::stmt(BPF_RET | BPF_K, 11),
+            Insn::stmt(BPF_RET | BPF_X, 0), // 9: not runnable: rejects
+            Insn::stmt(BPF_MISC | BPF_TXA, 0),
+            Insn::stmt(BPF_RET | BPF_A, 0),
+        ];
+        let mut bytes = vec![0u8; 1 + std::mem::size_of_val(&prog)];
+        for (i, insn) in prog.iter().enumerate() {
+            let at = 1 + i * 8;
+            bytes[at..at + 2].copy_from_slice(&insn.code.to_ne_bytes());
+            bytes[at + 2] = insn.jt;
+            bytes[at + 3] = insn.jf;
+            bytes[at + 4..at + 8].copy_from_slice(&insn.k.to_ne_bytes());
+        }
+        // SAFETY: every path returns inside the 12 instructions written at bytes[1..].
+        let raw = unsafe { Unbounded::new(bytes[1..].as_ptr().cast()) };
+        let exec = Executable::new(&prog);
+        for data in [[1u8, 2], [1, 3], [3, 2]] {
+            let want = exec.run(&data, 2);
+            assert_eq!(run(&raw, &data, 2), want, "on {data:?}");
+            assert_eq!(run(&prog[..], &data, 2), want, "on {data:?}");
+        }
+        // 0x0102: jeq taken, jset not, so X (9, from scratch) is returned through A.
+        assert_eq!(run(&raw, &[1, 2], 2), 9);
+        assert_eq!(run(&raw, &[1, 3], 2), 0);
+        assert_eq!(run(&raw, &[0x03, 0x02], 2), 0);
+    }
+
     #[test]
     fn ancillary_offsets_are_out_of_the_packet() {
         for size in [BPF_W, BPF_H, BPF_B] {
