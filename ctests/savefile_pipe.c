@@ -1,6 +1,7 @@
 /* A savefile read from a pipe that runs dry in the middle of a record.
  * 1. The reader blocks until the writer sends the rest, then delivers every record whole and
- *    in order (the record cut in two arrives intact), then reports the end of the file.
+ *    in order (the record cut in two arrives intact), then reports the end of the file; for
+ *    a pcap file and a pcapng file (cut inside an Enhanced Packet Block's header).
  * 2. A thread blocked in pcap_dispatch, pcap_loop, pcap_next_ex or pcap_next on such a pipe is
  *    cancelled (pthread_cancel): with libpcap the cancellation unwinds through the library,
  *    the thread's cleanup handler runs and pthread_join sees PTHREAD_CANCELED. Any other
@@ -39,6 +40,49 @@ static size_t make_file(unsigned char *buf, size_t *cut_at)
         for (uint32_t b = 0; b < len; b++)
             buf[n + b] = (unsigned char)(i * 16 + b);
         n += len;
+    }
+    return n;
+}
+
+static size_t put32(unsigned char *at, uint32_t v)
+{
+    memcpy(at, &v, 4);
+    return 4;
+}
+
+/* The same records as a little-endian pcapng file: a Section Header Block, an Interface
+ * Description Block (Ethernet, microseconds), then one Enhanced Packet Block per record. */
+static size_t make_ng_file(unsigned char *buf, size_t *cut_at)
+{
+    size_t n = 0;
+    n += put32(buf + n, 0x0a0d0d0a); /* SHB */
+    n += put32(buf + n, 28);
+    n += put32(buf + n, 0x1a2b3c4d);
+    n += put32(buf + n, 0x00000001); /* version 1.0 */
+    n += put32(buf + n, 0xffffffff); /* section length: unknown */
+    n += put32(buf + n, 0xffffffff);
+    n += put32(buf + n, 28);
+    n += put32(buf + n, 1); /* IDB */
+    n += put32(buf + n, 20);
+    n += put32(buf + n, 1); /* LINKTYPE_ETHERNET, reserved 0 */
+    n += put32(buf + n, 65535);
+    n += put32(buf + n, 20);
+    for (int i = 0; i < RECORDS; i++) {
+        uint32_t len = 60 + (uint32_t)i, padded = (len + 3) & ~3u, total = 32 + padded;
+        uint64_t ts = (uint64_t)(1000 + i) * 1000000 + (uint64_t)(10 * i);
+        if (i == CUT)
+            *cut_at = n + 6; /* inside the block header */
+        n += put32(buf + n, 6); /* EPB */
+        n += put32(buf + n, total);
+        n += put32(buf + n, 0);
+        n += put32(buf + n, (uint32_t)(ts >> 32));
+        n += put32(buf + n, (uint32_t)ts);
+        n += put32(buf + n, len);
+        n += put32(buf + n, len);
+        for (uint32_t b = 0; b < padded; b++)
+            buf[n + b] = b < len ? (unsigned char)(i * 16 + b) : 0;
+        n += padded;
+        n += put32(buf + n, total);
     }
     return n;
 }
@@ -86,9 +130,10 @@ static pcap_t *open_pipe(const unsigned char *file, size_t cut_at, int *write_en
     return p;
 }
 
-static void whole_records_across_the_wait(const unsigned char *file, size_t len, size_t cut_at)
+static void whole_records_across_the_wait(const char *format, const unsigned char *file,
+                                          size_t len, size_t cut_at)
 {
-    printf("pcap_loop on a pipe that runs dry inside record %d:\n", CUT);
+    printf("pcap_loop on a %s pipe that runs dry inside record %d:\n", format, CUT);
     int wfd;
     pcap_t *p = open_pipe(file, cut_at, &wfd);
     if (p == NULL)
@@ -179,8 +224,12 @@ int main(void)
     setvbuf(stdout, NULL, _IOLBF, 0);
     static unsigned char file[4096];
     size_t cut_at = 0;
+    static unsigned char ng_file[4096];
+    size_t ng_cut_at = 0;
+    size_t ng_len = make_ng_file(ng_file, &ng_cut_at);
+    whole_records_across_the_wait("pcapng", ng_file, ng_len, ng_cut_at);
     size_t len = make_file(file, &cut_at);
-    whole_records_across_the_wait(file, len, cut_at);
+    whole_records_across_the_wait("pcap", file, len, cut_at);
     for (int mode = DISPATCH; mode <= NEXT; mode++)
         cancel_while_reading(file, cut_at, (enum mode)mode);
     printf("done\n");

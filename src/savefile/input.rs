@@ -337,6 +337,49 @@ mod tests {
         assert_eq!(input.fill(1).unwrap(), 0);
     }
 
+    #[test]
+    fn a_dry_pipe_would_block_and_keeps_what_came() {
+        let mut fds = [0; 2];
+        // SAFETY: fds has room for the two descriptors.
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        let (read_end, write_end) = (fds[0], fds[1]);
+        let write = |bytes: &[u8]| {
+            // SAFETY: write_end is open; bytes is readable.
+            let n = unsafe { libc::write(write_end, bytes.as_ptr().cast(), bytes.len()) };
+            assert_eq!(n, bytes.len() as isize);
+        };
+        let mut input = Input::with_capacity(Backend::Fd(read_end), 4096);
+        input.never_block();
+        write(b"abc");
+        let err = input.fill(5).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::WouldBlock);
+        assert_eq!(input.blocked_on(), Some(read_end));
+        assert_eq!(input.blocked_on(), None, "cleared by asking");
+        assert_eq!(input.bytes(), b"abc", "what came is kept");
+        write(b"de");
+        assert_eq!(input.fill(5).unwrap(), 5);
+        assert_eq!(input.bytes(), b"abcde");
+        input.consume(5);
+        // SAFETY: closing our own descriptor: the end of the input, not a block.
+        unsafe { libc::close(write_end) };
+        assert_eq!(input.fill(1).unwrap(), 0);
+        // SAFETY: as above.
+        unsafe { libc::close(read_end) };
+    }
+
+    #[test]
+    fn a_regular_file_is_never_polled() {
+        let mut f = tempfile();
+        f.write_all(b"xyz").unwrap();
+        let fd = f.as_raw_fd();
+        // SAFETY: fd is open.
+        unsafe { libc::lseek(fd, 0, libc::SEEK_SET) };
+        let mut input = Input::with_capacity(Backend::Fd(fd), 4096);
+        input.never_block();
+        assert_eq!(input.fill(10).unwrap(), 3);
+        assert_eq!(input.fd_can_block, Some(false));
+    }
+
     fn tempfile() -> std::fs::File {
         let path = std::env::temp_dir().join(format!("oxpcap-input-{}", std::process::id()));
         let f = std::fs::OpenOptions::new()
