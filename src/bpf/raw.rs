@@ -6,8 +6,10 @@
 //! counter points and dispatches on the raw 16-bit opcode in one `match`, with the
 //! accumulator, the index register, scratch memory and the program counter in locals; runs
 //! of `jeq #k`/`jset #k` (after a load, or one after another) go round a small inner loop
-//! instead of the dispatch. Nothing is cached between calls, so a caller may change its
-//! program whenever it likes, as with libpcap.
+//! instead of the dispatch, and a jump that lands on `ret #k` returns at once. Nothing is
+//! cached between calls, so a caller may change its program whenever it likes, as with
+//! libpcap. Reading ahead like that stays within the contract: only the instruction that
+//! runs next is read.
 //!
 //! Its verdicts are those of [`super::interpret`] (the decoding interpreter `pcap_t` handles
 //! use), rule for rule: loads outside the captured bytes, division or modulo by zero, opcodes
