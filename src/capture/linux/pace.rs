@@ -168,8 +168,9 @@ mod tests {
     #[test]
     fn the_timer_fires_after_one_tick() {
         let mut pace = Pace::new(300, false);
-        let fd = pace.arm().expect("timerfd");
+        // The clock is read before arming, so the tick is at least this far from it.
         let start = Instant::now();
+        let fd = pace.arm().expect("timerfd");
         let mut pfd = libc::pollfd {
             fd,
             events: libc::POLLIN,
