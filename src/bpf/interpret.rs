@@ -352,7 +352,7 @@ fn indexed(x: u32, k: u32) -> usize {
 /// packet load behind the comparison; with a branch the CPU predicts it and runs ahead, as it
 /// does in libpcap's C (measured: up to 2.5 times slower per packet without it).
 #[inline(always)]
-fn keep_branch() {
+pub(super) fn keep_branch() {
     #[cfg(any(target_arch = "x86_64", target_arch = "x86", target_arch = "aarch64"))]
     // SAFETY: an empty instruction sequence: no memory, stack or flags touched.
     unsafe {

@@ -27,7 +27,7 @@ use std::mem::MaybeUninit;
 use std::ptr::addr_of;
 
 use super::insn::{Insn, BPF_MEMWORDS};
-use super::interpret::BACKWARD_JUMP_LIMIT;
+use super::interpret::{keep_branch, BACKWARD_JUMP_LIMIT};
 
 /// Where [`run`] reads instructions: the address of the one at a program counter, read
 /// field by field as the step needs them (no up-front decoding).
@@ -70,19 +70,6 @@ unsafe impl InsnSource for Unbounded {
     fn at(&self, pc: u32) -> Option<*const Insn> {
         Some(self.0.wrapping_add(pc as usize))
     }
-}
-
-/// An empty barrier in one arm of an `if`, so that the compiler keeps a real branch instead
-/// of computing both sides without one (a conditional move, or adding 0): without the
-/// branch, the next fetch waits for the loads behind the condition; with it, the CPU
-/// predicts the outcome and runs ahead.
-#[inline(always)]
-fn keep_branch() {
-    #[cfg(any(target_arch = "x86_64", target_arch = "x86", target_arch = "aarch64"))]
-    // SAFETY: an empty instruction sequence: no memory, stack or flags touched.
-    unsafe {
-        std::arch::asm!("", options(nomem, nostack, preserves_flags))
-    };
 }
 
 /// The `N` bytes at `off`, if the packet has them: one comparison (`off` comes from a u32,
