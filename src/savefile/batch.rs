@@ -32,7 +32,7 @@ impl Savefile {
                     Ok(Some(found)) => found,
                     Ok(None) => return Ok(Batch::Eof),
                     // A read that would block: the caller waits for `blocked_on`, asks again.
-                    Err(_) if self.note_blocked() => return Ok(Batch::Idle),
+                    Err(_) if self.input.is_blocked() => return Ok(Batch::Idle),
                     Err(err) => return Err(err),
                 },
             };

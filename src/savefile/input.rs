@@ -114,6 +114,11 @@ impl Input {
         self.blocked_on.take()
     }
 
+    /// Whether the last fill stopped because it would have blocked (not cleared by asking).
+    pub fn is_blocked(&self) -> bool {
+        self.blocked_on.is_some()
+    }
+
     /// The unconsumed bytes read so far.
     #[inline]
     pub fn bytes(&self) -> &[u8] {

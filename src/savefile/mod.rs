@@ -76,8 +76,6 @@ pub struct Savefile {
     stream: *mut libc::FILE,
     closes_stream: bool,
     pub info: FileInfo,
-    /// The descriptor the last read would have blocked on (see `wait_instead_of_blocking`).
-    blocked: Option<std::os::fd::RawFd>,
 }
 
 impl Savefile {
@@ -132,7 +130,6 @@ impl Savefile {
             stream,
             closes_stream,
             info,
-            blocked: None,
         })
     }
 
@@ -181,7 +178,7 @@ impl Savefile {
                 Ok(record) => record,
                 // A read that would block (only once `wait_instead_of_blocking`): the caller
                 // waits for `blocked_on` and asks again; the record is read from its start.
-                Err(_) if self.note_blocked() => return Ok(Poll::Idle),
+                Err(_) if self.input.is_blocked() => return Ok(Poll::Idle),
                 Err(err) => return Err(err),
             };
             let Some((header, range)) = record else {
@@ -204,13 +201,7 @@ impl Savefile {
     /// The descriptor the last read stopped on because it would have blocked; cleared by
     /// asking.
     pub fn blocked_on(&mut self) -> Option<std::os::fd::RawFd> {
-        self.blocked.take()
-    }
-
-    /// Notes the descriptor the input stopped on, if it did; true if it did.
-    pub(super) fn note_blocked(&mut self) -> bool {
-        self.blocked = self.input.blocked_on();
-        self.blocked.is_some()
+        self.input.blocked_on()
     }
 
     #[inline(always)]
