@@ -19,6 +19,10 @@
 
 use std::ffi::{c_char, c_int, c_uint, c_void, CStr, CString};
 
+#[path = "common/dl.rs"]
+mod dl;
+
+use dl::{open_system_libpcap, sym};
 use pcap::bpf::interpret::VlanAux;
 use pcap::bpf::{Insn, Program};
 use pcap::ffi::types::bpf_program;
@@ -90,22 +94,8 @@ impl Drop for Lib {
     }
 }
 
-unsafe fn sym<T: Copy>(lib: *mut c_void, name: &CStr) -> T {
-    let p = unsafe { libc::dlsym(lib, name.as_ptr()) };
-    assert!(!p.is_null(), "system libpcap lacks {name:?}");
-    unsafe { std::mem::transmute_copy(&p) }
-}
-
 fn system_lib() -> Option<Lib> {
-    let lib = unsafe {
-        libc::dlopen(
-            c"libpcap.so.0.8".as_ptr(),
-            libc::RTLD_NOW | libc::RTLD_LOCAL,
-        )
-    };
-    if lib.is_null() {
-        return None;
-    }
+    let lib = open_system_libpcap()?;
     unsafe {
         Some(Lib::open(
             sym(lib, c"pcap_create"),

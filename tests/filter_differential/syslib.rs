@@ -5,6 +5,11 @@ use std::ffi::{c_char, c_int, c_uint, c_void, CStr, CString};
 
 use pcap::bpf::Insn;
 
+#[path = "../common/dl.rs"]
+mod dl;
+
+use dl::{open_system_libpcap, sym};
+
 #[repr(C)]
 struct BpfProgram {
     bf_len: c_uint,
@@ -49,24 +54,10 @@ pub struct Packet {
     pub wire_len: u32,
 }
 
-unsafe fn sym<T: Copy>(lib: *mut c_void, name: &CStr) -> T {
-    let p = unsafe { libc::dlsym(lib, name.as_ptr()) };
-    assert!(!p.is_null(), "system libpcap lacks {name:?}");
-    unsafe { std::mem::transmute_copy(&p) }
-}
-
 impl SysPcap {
     /// Loads libpcap.so.0.8, or None when it is not installed.
     pub fn load() -> Option<SysPcap> {
-        let lib = unsafe {
-            libc::dlopen(
-                c"libpcap.so.0.8".as_ptr(),
-                libc::RTLD_NOW | libc::RTLD_LOCAL,
-            )
-        };
-        if lib.is_null() {
-            return None;
-        }
+        let lib = open_system_libpcap()?;
         unsafe {
             Some(SysPcap {
                 open_dead: sym(lib, c"pcap_open_dead"),
